@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian machine for handouts: the system libraries WeasyPrint
+# loads at run time, then a virtual environment in .venv with the package installed.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+EXTRAS="${1:-}"
+
+missing_debian_packages() {
+    local wanted=()
+    ldconfig -p | grep -q 'libpango-1.0.so.0' || wanted+=(libpango-1.0-0)
+    ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || wanted+=(libpangoft2-1.0-0)
+    # Without harfbuzz's subsetter WeasyPrint falls back to a slower subsetter whose
+    # output differs from run to run.
+    ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || wanted+=(libharfbuzz-subset0)
+    "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || wanted+=(python3-venv)
+    echo "${wanted[@]:-}"
+}
+
+packages="$(missing_debian_packages)"
+if [ -n "$packages" ]; then
+    echo "bootstrap: installing Debian packages: $packages"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq $packages
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+
+stamp=".venv/.installed${EXTRAS:+-$EXTRAS}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".${EXTRAS:+[$EXTRAS]}"
+    touch "$stamp"
+fi
