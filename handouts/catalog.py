@@ -1,0 +1,79 @@
+"""What a build makes: every output (document x layout x paper x variant) and its file name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from handouts.models.common import DocumentBase
+from handouts.validate import ValidDocument
+
+Paper = Literal["letter", "a4"]
+PAPERS: tuple[Paper, ...] = ("letter", "a4")
+PAPER_LABELS: dict[Paper, str] = {"letter": "Letter", "a4": "A4"}
+
+KIND_LAYOUTS: dict[str, tuple[str, ...]] = {"brochure": ("booklet",)}
+"""The layouts each kind of document is built in."""
+
+KIND_LABELS = {"brochure": "Brochure", "intake": "Intake-Form"}
+STANDARD = "standard"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One PDF the build makes."""
+
+    source: ValidDocument
+    layout: str
+    paper: Paper
+    variant: str = STANDARD
+
+    @property
+    def document(self) -> DocumentBase:
+        return self.source.document
+
+    @property
+    def kind(self) -> str:
+        return self.document.kind
+
+    @property
+    def id(self) -> str:
+        """Unique and stable: `psychodynamic-therapy-booklet-letter`."""
+        parts = [self.document.id, self.layout, self.paper]
+        if self.variant != STANDARD:
+            parts.append(self.variant)
+        return "-".join(parts)
+
+    @property
+    def filename(self) -> str:
+        """What a patient sees as an attachment: `Psychodynamic-Therapy-Brochure-Letter.pdf`.
+
+        Built only from slugs and fixed labels, so it is ASCII, has no spaces and no
+        path separators whatever the content says.
+        """
+        words = [word.capitalize() for word in self.document.id.split("-")]
+        words.append(KIND_LABELS[self.kind])
+        if self.layout != KIND_LAYOUTS[self.kind][0]:
+            words.append(self.layout.capitalize())
+        if self.variant != STANDARD:
+            words.extend(word.capitalize() for word in self.variant.split("-"))
+        words.append(PAPER_LABELS[self.paper])
+        return "-".join(words) + ".pdf"
+
+
+def plan(documents: list[ValidDocument]) -> list[Output]:
+    """Every output of every valid document, in a stable order."""
+    outputs = [
+        Output(source, layout, paper)
+        for source in documents
+        for layout in KIND_LAYOUTS[source.document.kind]
+        for paper in PAPERS
+    ]
+    return sorted(outputs, key=lambda output: output.id)
+
+
+def select(outputs: list[Output], wanted: list[str]) -> tuple[list[Output], list[str]]:
+    """Outputs named by `--only`: a document id takes all its outputs. Returns unknown ids too."""
+    chosen = [o for o in outputs if o.id in wanted or o.document.id in wanted]
+    known = {o.id for o in outputs} | {o.document.id for o in outputs}
+    return chosen, [w for w in wanted if w not in known]

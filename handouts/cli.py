@@ -1,0 +1,96 @@
+"""Command line: `python generate.py [build] ...` and `python generate.py schema`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from handouts.paths import CONTENT_DIR, OUTPUT_DIR
+
+EXIT_OK, EXIT_CONTENT, EXIT_INTERNAL = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="generate.py",
+        description="Build print-ready PDF patient handouts from validated content files.",
+        epilog=(
+            "Exit status: 0 when every document was built, 1 when content had mistakes "
+            "(the other documents are still built), 2 on an internal error or bad usage."
+        ),
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["build", "schema"],
+        default="build",
+        help="build (default): write the PDFs and output/manifest.json; "
+        "schema: write the JSON Schema of the content files",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=CONTENT_DIR,
+        metavar="DIR",
+        help="content folder (default: handouts/content)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where to write (default: output/; for schema: CONTENT/schema)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="build only this document or output id (repeatable)",
+    )
+    return parser
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from handouts.build import BuildSettings, build
+
+    settings = BuildSettings(content=args.content, output=args.output or OUTPUT_DIR, only=args.only)
+    if not settings.content.is_dir():
+        print(f"error: content folder not found: {settings.content}", file=sys.stderr)
+        return EXIT_INTERNAL
+    report = build(settings, log=print)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    for error in report.internal_errors:
+        print(f"internal error: {error}", file=sys.stderr)
+    for unknown in report.unknown_ids:
+        print(f"error: no document or output with id '{unknown}'", file=sys.stderr)
+    summary = f"{len(report.built)} built"
+    if report.problems:
+        summary += f", {len(report.problems)} content problem(s)"
+    if report.internal_errors:
+        summary += f", {len(report.internal_errors)} internal error(s)"
+    print(summary, file=sys.stderr if report.exit_code else sys.stdout)
+    return report.exit_code
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from handouts.schema import write_schemas
+
+    folder = args.output or args.content / "schema"
+    for path in write_schemas(folder):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run_schema(args) if args.command == "schema" else _run_build(args)
+    except KeyboardInterrupt:
+        return EXIT_INTERNAL
+
+
+def main_entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Pydantic models of the content files: documents, clinic profile and UI strings."""
+
+from handouts.models.brochure import Brochure, BrochureSections
+from handouts.models.clinic import BrandColours, Clinic, CrisisLine
+from handouts.models.common import Reference, Review, Section
+from handouts.models.strings import UiStrings
+
+__all__ = [
+    "BrandColours",
+    "Brochure",
+    "BrochureSections",
+    "Clinic",
+    "CrisisLine",
+    "Reference",
+    "Review",
+    "Section",
+    "UiStrings",
+]

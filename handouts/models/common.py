@@ -1,0 +1,139 @@
+"""Building blocks shared by every kind of content file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+# Lists longer than this are hard to take in (CDC Clear Communication Index).
+MAX_LIST_ITEMS = 7
+
+
+class StrictModel(BaseModel):
+    """A content model: unknown fields are mistakes, values are never coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+Text = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")
+]
+"""Patient-facing text: plain, no control characters. Templates escape it."""
+
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=160, pattern=r"^[^\n\x00-\x1f\x7f]*$")]
+"""One line: a heading, a name, a label."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+"""Lower-case words joined by hyphens. Ids are slugs, so no id can name a path."""
+
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(?:-[A-Z]{2})?$")]
+
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(?:\.\d+)?$")]
+
+Pmid = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,8}$")]
+
+HttpsUrl = Annotated[
+    str, StringConstraints(pattern=r"^https://[A-Za-z0-9.-]+(?:/[^\s<>\"]*)?$", max_length=500)
+]
+
+
+class Reference(StrictModel):
+    """A source behind the document's clinical statements."""
+
+    key: Slug = Field(description="Short name that sections cite in their `sources` list.")
+    citation: Text = Field(description="Authors, year, title and journal or issuer.")
+    pmid: Pmid | None = Field(default=None, description="PubMed id; the brochure links it to PubMed.")
+    url: HttpsUrl | None = Field(default=None, description="Official page, for labels and guidelines.")
+    supports: Text | None = Field(default=None, description="What the source is cited for.")
+
+    @model_validator(mode="after")
+    def _traceable(self) -> Reference:
+        if self.pmid is None and self.url is None:
+            raise ValueError("a reference needs a pmid or an https url so a reader can find it")
+        return self
+
+    @property
+    def link(self) -> str:
+        if self.pmid is not None:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        assert self.url is not None
+        return self.url
+
+
+class Review(StrictModel):
+    """Who checked the content, and when it must be checked again."""
+
+    last_reviewed: dt.date
+    next_review: dt.date
+    reviewer_role: ShortText = Field(description="A role, never a person's name, e.g. 'Psychiatrist (MD)'.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Review:
+        if self.next_review <= self.last_reviewed:
+            raise ValueError("next_review must come after last_reviewed")
+        return self
+
+
+class Entry(StrictModel):
+    """A named item: a condition, a format, a thing to expect."""
+
+    name: ShortText
+    text: Text
+    detail: ShortText | None = Field(
+        default=None, description="A short fact shown beside the name, e.g. '16 sessions'."
+    )
+
+
+class Section(StrictModel):
+    """A chunk of the document under one heading, ideally a question a patient asks."""
+
+    heading: ShortText
+    paragraphs: list[Text] = Field(default_factory=list)
+    entries: list[Entry] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
+    bullets: list[Text] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
+    closing: list[Text] = Field(default_factory=list, description="Paragraphs after the list.")
+    sources: list[Slug] = Field(
+        default_factory=list, description="Keys of the references behind this section."
+    )
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Section:
+        if not (self.paragraphs or self.entries or self.bullets):
+            raise ValueError("a section needs paragraphs, entries or bullets")
+        return self
+
+    def prose(self) -> list[str]:
+        """Every sentence-bearing text of the section, for readability checks."""
+        return [*self.paragraphs, *(e.text for e in self.entries), *self.closing]
+
+
+class Question(StrictModel):
+    question: ShortText
+    answer: Text
+    sources: list[Slug] = Field(default_factory=list)
+
+
+class Faq(StrictModel):
+    heading: ShortText
+    items: list[Question] = Field(min_length=1, max_length=MAX_LIST_ITEMS)
+
+
+class DocumentBase(StrictModel):
+    """What every document carries, whatever its kind."""
+
+    kind: Literal["brochure", "intake"]
+    id: Slug = Field(description="Stable id; names the output files. Lower-case words and hyphens.")
+    topic: Slug = Field(
+        description="The therapy this document is about; shared by its brochure and intake leaflet."
+    )
+    language: LanguageTag = "en"
+    title: ShortText
+    purpose: Text = Field(
+        description="One or two sentences at the top of page one: what this is for and who it is for."
+    )
+    keywords: list[ShortText] = Field(default_factory=list, max_length=12)
+    review: Review
+    version: Version
+    references: list[Reference] = Field(default_factory=list)

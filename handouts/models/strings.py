@@ -1,0 +1,37 @@
+"""Fixed wording of the templates, one table per language (`templates/strings/LANG.yaml`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from handouts.models.common import ShortText, StrictModel, Text
+
+
+class UiStrings(StrictModel):
+    language_name: ShortText
+    months: list[ShortText] = Field(min_length=12, max_length=12)
+    date_format: ShortText = Field(description="Uses {day}, {month} and {year}.")
+    brochure: ShortText
+    key_points: ShortText
+    next_step: ShortText
+    get_help_now: ShortText
+    crisis_intro: Text
+    call_or_text: ShortText
+    emergency: ShortText
+    sources: ShortText
+    references: ShortText
+    pubmed: ShortText
+    about_this_handout: ShortText
+    reviewed: ShortText
+    next_review: ShortText
+    reviewed_by: ShortText
+    version: ShortText
+    page: ShortText
+    page_of: ShortText
+    contact_us: ShortText
+    phone: ShortText
+    email: ShortText
+    website: ShortText
+    hours: ShortText
+    not_medical_advice: Text
+    from_clinic: ShortText

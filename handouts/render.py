@@ -1,0 +1,60 @@
+"""Render stage: a validated document to HTML, through our own Jinja2 templates only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from handouts.catalog import Output
+from handouts.models import Clinic, Reference, UiStrings
+
+
+def _long_date(value: dt.date, strings: UiStrings) -> str:
+    return strings.date_format.format(day=value.day, month=strings.months[value.month - 1], year=value.year)
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    """Autoescaped and strict: content is text, never markup, and a missing value is an error."""
+    environment = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["long_date"] = _long_date
+    return environment
+
+
+class ReferenceIndex:
+    """Numbers the references in the order the document lists them."""
+
+    def __init__(self, references: list[Reference]) -> None:
+        self.numbered = list(enumerate(references, start=1))
+        self._number = {reference.key: number for number, reference in self.numbered}
+
+    def cite(self, keys: list[str]) -> list[tuple[int, Reference]]:
+        return sorted((self._number[key], self.numbered[self._number[key] - 1][1]) for key in set(keys))
+
+
+class HtmlRenderer:
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
+        self.environment = make_environment(templates_dir)
+
+    def render(self, output: Output, clinic: Clinic, strings: UiStrings, content_root: Path) -> str:
+        document = output.document
+        template = self.environment.get_template(f"{output.kind}/{output.layout}.html")
+        context: dict[str, Any] = {
+            "doc": document,
+            "clinic": clinic,
+            "t": strings,
+            "output": output,
+            "refs": ReferenceIndex(document.references),
+            "logo_url": (content_root / clinic.logo).resolve().as_uri() if clinic.logo else None,
+        }
+        return template.render(context)

@@ -1,0 +1,186 @@
+"""Validate stage: raw YAML data to models, with every problem located in its file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from handouts.brand import contrast_failures
+from handouts.diagnostics import Diagnostic, FieldPath
+from handouts.models import Brochure, Clinic, UiStrings
+from handouts.models.common import DocumentBase
+from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+DOCUMENT_MODELS: dict[str, type[DocumentBase]] = {"brochure": Brochure}
+
+
+@dataclass(frozen=True)
+class ValidDocument:
+    document: DocumentBase
+    source: SourceFile
+
+
+@dataclass(frozen=True)
+class ValidContent:
+    """Everything that passed validation; documents with problems are left out."""
+
+    clinic: Clinic | None
+    clinic_source: SourceFile | None
+    documents: list[ValidDocument]
+    strings: dict[str, UiStrings]
+
+
+def _has_step(data: Any, part: str | int) -> bool:
+    if isinstance(data, dict):
+        return part in data
+    return isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+
+
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> FieldPath:
+    """Pydantic's error location, keeping only the steps that exist in the YAML data.
+
+    Tagged unions add their tag (e.g. a form field's `type` value) to the location;
+    a missing field is named although the data lacks it.
+    """
+    path: list[str | int] = []
+    for part in loc:
+        if _has_step(data, part):
+            data = data[part]
+        elif isinstance(data, dict) and isinstance(part, str) and part not in data.values():
+            data = None
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field; check its spelling and indentation"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "string_type" and isinstance(error.get("input"), int | float | bool):
+        return f"expected text, got {error['input']!r}; put the value in quotes"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def diagnostics_from(error: ValidationError, source: SourceFile) -> list[Diagnostic]:
+    problems = []
+    for item in error.errors(include_url=False):
+        path = _data_path(source.data, item["loc"])
+        problems.append(source.problem(path, _message(item)))
+    return problems
+
+
+def _parse(model: type[M], source: SourceFile) -> tuple[M | None, list[Diagnostic]]:
+    try:
+        return model.model_validate(source.data), []
+    except ValidationError as error:
+        return None, diagnostics_from(error, source)
+
+
+def _cited(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    """Every (path, key) of a `sources` list anywhere in a model."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            child = getattr(value, name)
+            if name == "sources":
+                for index, key in enumerate(child):
+                    yield (*path, "sources", index), key
+            else:
+                yield from _cited(child, (*path, name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _cited(item, (*path, index))
+
+
+def check_references(document: DocumentBase, source: SourceFile) -> list[Diagnostic]:
+    """Every cited key names a reference, and every reference is cited."""
+    problems = []
+    keys = [reference.key for reference in document.references]
+    used: set[str] = set()
+    for path, key in _cited(document, ()):
+        used.add(key)
+        if key not in keys:
+            problems.append(source.problem(path, f"no reference with key '{key}' in references"))
+    for index, key in enumerate(keys):
+        path = ("references", index, "key")
+        if keys.index(key) != index:
+            problems.append(source.problem(path, f"duplicate reference key '{key}'"))
+        elif key not in used:
+            problems.append(source.problem(path, f"reference '{key}' is never cited in a section's sources"))
+    return problems
+
+
+def check_clinic(clinic: Clinic, source: SourceFile, content_root: Path) -> list[Diagnostic]:
+    problems = []
+    for token, failure in contrast_failures(clinic.brand):
+        path = ("brand", token)
+        problems.append(source.problem(path, failure.message()))
+    if clinic.logo is not None:
+        logo = content_root / clinic.logo
+        if not logo.is_file():
+            problems.append(source.problem(("logo",), f"no file '{clinic.logo}' in the content folder"))
+        if clinic.logo_alt is None:
+            problems.append(source.problem(("logo_alt",), "a logo needs alternative text for screen readers"))
+    return problems
+
+
+def load_strings(strings_dir: Path) -> tuple[dict[str, UiStrings], list[Diagnostic]]:
+    """Every language's string table in `templates/strings/`."""
+    tables: dict[str, UiStrings] = {}
+    problems: list[Diagnostic] = []
+    for path in sorted(strings_dir.glob("*.yaml")):
+        source, found = read_yaml(path, display_path(path))
+        problems += found
+        if source is not None:
+            table, found = _parse(UiStrings, source)
+            problems += found
+            if table is not None:
+                tables[path.stem] = table
+    return tables, problems
+
+
+def validate(tree: ContentTree, strings: dict[str, UiStrings]) -> tuple[ValidContent, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    clinic = None
+    if tree.clinic is not None:
+        clinic, found = _parse(Clinic, tree.clinic)
+        problems += found
+        if clinic is not None:
+            found = check_clinic(clinic, tree.clinic, tree.root)
+            problems += found
+            if found:
+                clinic = None
+
+    documents: list[ValidDocument] = []
+    ids: dict[str, str] = {}
+    for kind, source in tree.documents:
+        document, found = _parse(DOCUMENT_MODELS[kind], source)
+        if document is not None:
+            found += check_references(document, source)
+            if document.language not in strings:
+                found.append(
+                    source.problem(
+                        ("language",),
+                        f"no string table for '{document.language}' (have: {', '.join(sorted(strings))})",
+                    )
+                )
+            if document.id in ids:
+                found.append(
+                    source.problem(("id",), f"id '{document.id}' is already used by {ids[document.id]}")
+                )
+            else:
+                ids[document.id] = source.display
+        problems += found
+        if document is not None and not found:
+            documents.append(ValidDocument(document, source))
+    return ValidContent(clinic, tree.clinic, documents, strings), problems
