@@ -13,7 +13,8 @@ from pydantic_core import ErrorDetails
 from handouts.brand import contrast_failures
 from handouts.diagnostics import Diagnostic, FieldPath
 from handouts.models import Brochure, Clinic, UiStrings
-from handouts.models.common import DocumentBase
+from handouts.models.clinic import Email, HexColour, Phone
+from handouts.models.common import DocumentBase, HttpsUrl, LanguageTag, Pmid, Slug, Version
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -61,8 +62,30 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> FieldPath:
     return tuple(path)
 
 
+def _pattern_hints() -> dict[str, str]:
+    """What a clinic should write instead, for each constrained text type, by its pattern."""
+    hints = {
+        Slug: "use lower-case letters and digits in words joined by hyphens, e.g. 'psychodynamic-therapy'",
+        Pmid: "a PubMed id is digits only, e.g. '28541091'",
+        HexColour: "write a colour as #rrggbb, e.g. '#1d4f73'",
+        HttpsUrl: "write a full https:// address, e.g. 'https://example.org'",
+        Version: "write a version as numbers with dots, in quotes, e.g. '1.0'",
+        LanguageTag: "write a language tag, e.g. 'en' or 'es-MX'",
+        Phone: "write a phone number with digits, spaces, brackets, dots or hyphens",
+        Email: "write an email address, e.g. 'care@example.org'",
+    }
+    return {metadata.pattern: hint for kind, hint in hints.items() for metadata in kind.__metadata__}
+
+
+PATTERN_HINTS = _pattern_hints()
+
+
 def _message(error: ErrorDetails) -> str:
     kind = error["type"]
+    if kind == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern", "")
+        if pattern in PATTERN_HINTS:
+            return PATTERN_HINTS[pattern]
     if kind == "extra_forbidden":
         return "unknown field; check its spelling and indentation"
     if kind == "missing":

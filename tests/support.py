@@ -1,0 +1,72 @@
+"""Helpers for the tests: small content files and reading PDFs as a reader would."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pypdf
+
+CLINIC_YAML = """\
+name: Test Clinic
+address:
+  - 1 Test Road
+  - Testville, ST 00000
+phone: (555) 010-0199
+email: front-desk@example.org
+website: https://example.org
+"""
+
+BROCHURE_YAML = """\
+kind: brochure
+id: {id}
+topic: {id}
+title: {title}
+therapy: Test therapy
+category: A talk therapy
+purpose: This handout explains test therapy. It is for adults who are thinking about it.
+summary: Test therapy helps you talk about your feelings.
+key_points:
+  - You talk with a therapist.
+  - You meet once a week.
+  - You can stop at any time.
+next_step: Ask your care team if it is right for you.
+review:
+  last_reviewed: 2026-11-01
+  next_review: 2027-11-01
+  reviewer_role: Psychiatrist (MD)
+version: "1.0"
+sections:
+  what_it_is:
+    heading: What is it?
+    paragraphs:
+      - It is a talk therapy.
+  goals:
+    heading: What are the goals?
+    bullets:
+      - To understand yourself.
+  evidence:
+    heading: Does it work?
+    paragraphs:
+      - A review of studies found it works.
+    sources: [steinert-2017]
+references:
+  - key: steinert-2017
+    citation: Steinert C et al. Am J Psychiatry. 2017;174(10):943-953.
+    pmid: "28541091"
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return [page.extract_text() or "" for page in pypdf.PdfReader(pdf).pages]
+
+
+def one_line(text: str) -> str:
+    """Text with line breaks and runs of spaces folded, for phrase searches."""
+    return " ".join(text.split())

@@ -1,0 +1,151 @@
+"""The shipped catalogue, as a reader gets it: text, pages, paper, metadata, fonts, links."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+
+from handouts.models import Brochure
+from handouts.paths import CONTENT_DIR
+from tests.support import one_line, page_texts
+
+PAPER_POINTS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
+BROCHURES = sorted((CONTENT_DIR / "brochures").glob("*.yaml"))
+CLINIC = yaml.safe_load((CONTENT_DIR / "clinic.yaml").read_text())
+
+
+def manifest(output: Path) -> list[dict]:
+    return json.loads((output / "manifest.json").read_text())["documents"]
+
+
+def test_every_brochure_is_built_on_both_papers(shipped_build: Path) -> None:
+    entries = manifest(shipped_build)
+    ids = {yaml.safe_load(path.read_text())["id"] for path in BROCHURES}
+    assert len(ids) >= 2
+    built = {
+        (e["topic"], e["paper"]) for e in entries if e["kind"] == "brochure" and e["layout"] == "booklet"
+    }
+    for document_id in ids:
+        assert {(document_id, "letter"), (document_id, "a4")} <= built
+
+
+def test_manifest_describes_each_file(shipped_build: Path) -> None:
+    for entry in manifest(shipped_build):
+        assert set(entry) == {
+            "id",
+            "kind",
+            "title",
+            "topic",
+            "layout",
+            "paper",
+            "variant",
+            "language",
+            "path",
+            "pages",
+            "bytes",
+            "sha256",
+        }
+        pdf = shipped_build / entry["path"]
+        data = pdf.read_bytes()
+        assert entry["bytes"] == len(data)
+        assert re.fullmatch(r"[A-Za-z0-9-]+\.pdf", entry["path"])
+        assert len(pypdf.PdfReader(pdf).pages) == entry["pages"]
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+def brochure_entries(output: Path) -> list[dict]:
+    return [e for e in manifest(output) if e["kind"] == "brochure"]
+
+
+def test_paper_size_and_page_count(shipped_build: Path) -> None:
+    for entry in brochure_entries(shipped_build):
+        reader = pypdf.PdfReader(shipped_build / entry["path"])
+        assert len(reader.pages) >= 4, "a booklet has a cover, body pages and a back page"
+        for page in reader.pages:
+            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            assert (width, height) == pytest.approx(PAPER_POINTS[entry["paper"]], abs=0.5)
+
+
+def test_metadata_title_language_author(shipped_build: Path) -> None:
+    for entry in brochure_entries(shipped_build):
+        reader = pypdf.PdfReader(shipped_build / entry["path"])
+        assert reader.metadata.title == entry["title"]
+        assert reader.metadata.author == CLINIC["name"]
+        assert reader.trailer["/Root"]["/Lang"] == entry["language"]
+        assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] is True
+
+
+def test_only_the_bundled_font_is_embedded(shipped_build: Path) -> None:
+    for entry in brochure_entries(shipped_build):
+        reader = pypdf.PdfReader(shipped_build / entry["path"])
+        fonts = {}
+        for page in reader.pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                descriptor = descendant["/FontDescriptor"]
+                fonts[str(font["/BaseFont"]).split("+")[-1]] = any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+        assert fonts, "no fonts found"
+        assert all(name.startswith("Atkinson-Hyperlegible") for name in fonts), fonts
+        assert all(fonts.values()), f"not embedded: {fonts}"
+
+
+def test_reader_sees_cover_key_points_help_and_contact(shipped_build: Path) -> None:
+    for entry in brochure_entries(shipped_build):
+        source = yaml.safe_load((CONTENT_DIR / "brochures" / f"{entry['topic']}.yaml").read_text())
+        pages = [one_line(text) for text in page_texts(shipped_build / entry["path"])]
+        cover, back = pages[0], pages[-1]
+        assert one_line(source["title"]) in cover
+        assert CLINIC["name"] in cover
+        assert cover.index(one_line(source["purpose"])) < cover.index("Key points")
+        assert one_line(source["key_points"][0]) in cover
+        assert "Get help now" in back
+        assert "Call or text 988" in back
+        assert "call 911" in back
+        assert CLINIC["phone"] in back and CLINIC["email"] in back
+        assert "Psychiatrist (MD)" in back
+
+
+def test_running_footer_has_page_x_of_y_and_review_date(shipped_build: Path) -> None:
+    for entry in brochure_entries(shipped_build):
+        pages = [one_line(text) for text in page_texts(shipped_build / entry["path"])]
+        total = len(pages)
+        assert "Page 1 of" not in pages[0], "the cover has no footer"
+        for number, text in enumerate(pages[1:], start=2):
+            assert f"Page {number} of {total}" in text
+            assert "Reviewed November 1, 2026" in text
+
+
+def test_references_link_to_pubmed(shipped_build: Path) -> None:
+    for entry in brochure_entries(shipped_build):
+        source = yaml.safe_load((CONTENT_DIR / "brochures" / f"{entry['topic']}.yaml").read_text())
+        reader = pypdf.PdfReader(shipped_build / entry["path"])
+        links = {
+            annotation.get_object()["/A"].get("/URI")
+            for page in reader.pages
+            for annotation in page.get("/Annots", [])
+            if "/A" in annotation.get_object()
+        }
+        for reference in source["references"]:
+            if "pmid" in reference:
+                assert f"https://pubmed.ncbi.nlm.nih.gov/{reference['pmid']}/" in links
+        text = one_line(" ".join(page_texts(shipped_build / entry["path"])))
+        assert "References" in text
+
+
+def test_every_section_heading_is_in_the_pdf_in_order(shipped_build: Path) -> None:
+    for entry in brochure_entries(shipped_build):
+        raw = yaml.safe_load((CONTENT_DIR / "brochures" / f"{entry['topic']}.yaml").read_text())
+        brochure = Brochure.model_validate(raw)
+        text = one_line(" ".join(page_texts(shipped_build / entry["path"])))
+        positions = [text.index(one_line(section.heading)) for _, section in brochure.sections.present()]
+        assert len(positions) >= 3
+        assert positions == sorted(positions)
