@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -182,9 +183,7 @@ def test_failed_rebuild_keeps_the_previous_good_file_whole(capsys, content: Path
 def test_only_builds_the_named_document_or_output(capsys, content: Path, tmp_path: Path) -> None:
     write(content / "brochures" / "beta.yaml", BROCHURE_YAML.format(id="beta", title="Beta therapy"))
     output = tmp_path / "out"
-    code, out, _ = run(
-        capsys, "--content", str(content), "--output", str(output), "--only", "beta-booklet-a4"
-    )
+    code, _, _ = run(capsys, "--content", str(content), "--output", str(output), "--only", "beta-booklet-a4")
     assert code == 0
     assert sorted(p.name for p in output.glob("*.pdf")) == ["Beta-Brochure-A4.pdf"]
     code, _, _ = run(capsys, "--content", str(content), "--output", str(output), "--only", "alpha")
@@ -194,8 +193,6 @@ def test_only_builds_the_named_document_or_output(capsys, content: Path, tmp_pat
         "Alpha-Brochure-Letter.pdf",
         "Beta-Brochure-A4.pdf",
     ]
-    import json
-
     ids = [d["id"] for d in json.loads((output / "manifest.json").read_text())["documents"]]
     assert ids == ["alpha-booklet-a4", "alpha-booklet-letter", "beta-booklet-a4"]
 
