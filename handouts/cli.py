@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from handouts.paths import CONTENT_DIR, OUTPUT_DIR
+from handouts.reader import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_INTERNAL = 0, 1, 2
 
@@ -80,7 +81,7 @@ def _run_schema(args: argparse.Namespace) -> int:
 
     folder = args.output or args.content / "schema"
     for path in write_schemas(folder):
-        print(f"wrote {path}")
+        print(f"wrote {display_path(path)}")
     return EXIT_OK
 
 

@@ -1,0 +1,116 @@
+"""Layout rules a reader notices: headings kept with their text, wording from the string
+table, byte-identical rebuilds, and no WeasyPrint complaint."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from weasyprint import HTML
+
+from handouts.build import BuildSettings, build
+from handouts.checks import stranded_headings
+from handouts.paths import STYLES_DIR, TEMPLATES_DIR
+from tests.support import one_line, page_texts, write
+
+QUIET = {"log": lambda _: None}
+
+
+def test_stranded_heading_is_detected() -> None:
+    html = """<style>@page { size: 300px 200px; margin: 10px }</style>
+    <p>First page text.</p><h2>Orphaned heading</h2>
+    <p style="break-before: page">Its text, alone on the next page.</p>"""
+    assert stranded_headings(HTML(string=html).render()) == [1]
+
+
+def test_heading_followed_by_text_is_fine() -> None:
+    html = """<style>@page { size: 300px 200px; margin: 10px }</style>
+    <h2>Heading</h2><p>Text.</p><p style="break-before: page">More.</p>"""
+    assert stranded_headings(HTML(string=html).render()) == []
+
+
+def test_rebuild_is_byte_identical_in_another_folder(content: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert build(BuildSettings(content=content, output=first), **QUIET).exit_code == 0
+    assert build(BuildSettings(content=content, output=second), **QUIET).exit_code == 0
+    for pdf in first.glob("*.pdf"):
+        assert pdf.read_bytes() == (second / pdf.name).read_bytes(), pdf.name
+    assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
+
+
+def test_build_logs_no_weasyprint_warning(
+    content: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        assert build(BuildSettings(content=content, output=tmp_path / "o"), **QUIET).exit_code == 0
+    assert [r for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_broken_stylesheet_is_an_internal_error(content: Path, tmp_path: Path) -> None:
+    styles = tmp_path / "styles"
+    shutil.copytree(STYLES_DIR, styles)
+    (styles / "base.css").write_text((styles / "base.css").read_text() + "\np { colour: red; }\n")
+    report = build(BuildSettings(content=content, output=tmp_path / "o", styles=styles), **QUIET)
+    assert report.exit_code == 2
+    assert "styles/base.css" in report.internal_errors[0]
+    assert not list((tmp_path / "o").glob("*.pdf"))
+
+
+SPANISH = """\
+language_name: Español
+months: [enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre, noviembre, diciembre]
+date_format: "{day} de {month} de {year}"
+brochure: Folleto para pacientes
+key_points: Puntos clave
+next_step: Qué puede hacer ahora
+get_help_now: Pida ayuda ahora
+crisis_intro: Si piensa en hacerse daño, pida ayuda de inmediato.
+call_or_text: Llame o envíe un mensaje al
+emergency: En una emergencia, llame al
+sources: Fuentes
+references: Referencias
+pubmed: PubMed
+about_this_handout: Sobre este folleto
+reviewed: Revisado
+next_review: Próxima revisión
+reviewed_by: Revisado por
+version: Versión
+page: Página
+page_of: de
+contact_us: Contacto
+phone: Teléfono
+email: Correo
+website: Sitio web
+hours: Horario
+not_medical_advice: Este folleto da información general.
+from_clinic: De
+"""
+
+
+def test_a_new_language_needs_strings_and_content_not_template_changes(content: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    write(templates / "strings" / "es.yaml", SPANISH)
+    alpha = content / "brochures" / "alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("kind: brochure\n", "kind: brochure\nlanguage: es\n"))
+    output = tmp_path / "o"
+    report = build(BuildSettings(content=content, output=output, templates=templates), **QUIET)
+    assert report.exit_code == 0, report.problems + report.internal_errors
+    pages = [one_line(text) for text in page_texts(output / "Alpha-Brochure-Letter.pdf")]
+    assert "Puntos clave" in pages[0]
+    assert f"Página 2 de {len(pages)}" in pages[1]
+    assert "Revisado 1 de noviembre de 2026" in pages[1]
+    assert "Pida ayuda ahora" in pages[-1]
+    assert "Key points" not in " ".join(pages)
+
+
+def test_language_without_string_table_is_a_content_error(content: Path, tmp_path: Path) -> None:
+    alpha = content / "brochures" / "alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("kind: brochure\n", "kind: brochure\nlanguage: fr\n"))
+    report = build(BuildSettings(content=content, output=tmp_path / "o"), **QUIET)
+    assert report.exit_code == 1
+    assert [str(p).split(": ", 1)[1] for p in report.problems] == [
+        "language: no string table for 'fr' (have: en)"
+    ]
