@@ -13,7 +13,7 @@ COLOUR_PAIRS = [
     ColourPair("text", "tint", BODY_TEXT_MINIMUM, "text in boxes"),
     ColourPair("primary", "paper", BODY_TEXT_MINIMUM, "headings and links"),
     ColourPair("primary", "tint", BODY_TEXT_MINIMUM, "headings in boxes"),
-    ColourPair("paper", "primary", BODY_TEXT_MINIMUM, "cover and footer band text"),
+    ColourPair("paper", "primary", BODY_TEXT_MINIMUM, "cover band text"),
 ]
 
 

@@ -78,7 +78,7 @@ def test_metadata_title_language_author(shipped_build: Path) -> None:
         assert reader.metadata.title == entry["title"]
         assert reader.metadata.author == CLINIC["name"]
         assert reader.trailer["/Root"]["/Lang"] == entry["language"]
-        assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] is True
+        assert bool(reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"])
 
 
 def test_only_the_bundled_font_is_embedded(shipped_build: Path) -> None:
