@@ -4,9 +4,9 @@ patient article, each optional, always laid out in the order declared here."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ModelWrapValidatorHandler, PrivateAttr, model_validator
 
 from handouts.models.common import (
     MAX_LIST_ITEMS,
@@ -20,7 +20,8 @@ from handouts.models.common import (
 
 
 class BrochureSections(StrictModel):
-    """The body of a brochure. Field order is reading order; layouts refer to sections by name."""
+    """The body of a brochure, in the order the content file gives. Layouts with fixed
+    panels refer to sections by name."""
 
     what_it_is: Section | None = None
     helps_with: Section | None = Field(default=None, description="Conditions it helps with, and why.")
@@ -47,9 +48,21 @@ class BrochureSections(StrictModel):
     questions_to_ask_yourself: Section | None = None
     finding_a_therapist: Section | None = None
 
+    _order: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_file_order(
+        cls, data: Any, handler: ModelWrapValidatorHandler[BrochureSections]
+    ) -> BrochureSections:
+        sections = handler(data)
+        if isinstance(data, dict):
+            sections._order = tuple(name for name in data if name in cls.model_fields)
+        return sections
+
     def present(self) -> Iterator[tuple[str, Section]]:
         """The sections this brochure has, in reading order, with their names."""
-        for name in type(self).model_fields:
+        for name in self._order or tuple(type(self).model_fields):
             section = getattr(self, name)
             if section is not None:
                 yield name, section
