@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.catalog import Output, plan, select
+from handouts.catalog import Output, filename_clashes, plan, select
 from handouts.checks import check_pages
 from handouts.diagnostics import ContentError, Diagnostic
-from handouts.paths import STYLES_DIR, TEMPLATES_DIR
+from handouts.models import UiStrings
+from handouts.models.instrument import Instrument
+from handouts.paths import INSTRUMENTS_DIR, STYLES_DIR, TEMPLATES_DIR
 from handouts.reader import read_content
-from handouts.validate import ValidContent, load_strings, validate
+from handouts.validate import ValidContent, load_tables, validate
 from handouts.writer import ManifestEntry, entry_for, read_manifest, write_atomic, write_manifest
 
 Log = Callable[[str], None]
@@ -39,17 +41,19 @@ class BuildReport:
 
     @property
     def exit_code(self) -> int:
-        if self.internal_errors or self.unknown_ids:
+        if self.internal_errors or (self.unknown_ids and not self.problems):
             return 2
         return 1 if self.problems else 0
 
 
 def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic]]:
     """Read and validate the whole content folder, collecting every problem."""
-    strings, problems = load_strings(settings.templates / "strings")
+    strings, problems = load_tables(settings.templates / "strings", UiStrings)
+    instruments, found = load_tables(INSTRUMENTS_DIR, Instrument)
+    problems += found
     tree, found = read_content(settings.content)
     problems += found
-    content, found = validate(tree, strings)
+    content, found = validate(tree, strings, instruments)
     return content, problems + found
 
 
@@ -71,6 +75,11 @@ def build(settings: BuildSettings, log: Log = print) -> BuildReport:
     report = BuildReport()
     content, report.problems = load_content(settings)
     outputs = plan(content.documents)
+    clashes = filename_clashes(outputs)
+    if clashes:
+        report.problems += clashes
+        clashing = {problem.file for problem in clashes}
+        outputs = [output for output in outputs if output.source.source.display not in clashing]
     if settings.only:
         outputs, report.unknown_ids = select(outputs, settings.only)
         if report.unknown_ids:
@@ -92,9 +101,8 @@ def build(settings: BuildSettings, log: Log = print) -> BuildReport:
 
     for output in outputs:
         try:
-            html = renderer.render(
-                output, content.clinic, content.strings[output.document.language], settings.content
-            )
+            strings = content.strings[output.document.language]
+            html = renderer.render(output, content.clinic, strings, content.instruments, settings.content)
             document = typesetter.typeset(html, output.layout, output.paper)
             check_pages(document, output)
             identifier = hashlib.sha256(output.id.encode()).hexdigest()[:32].encode()

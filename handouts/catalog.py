@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from handouts.diagnostics import Diagnostic
 from handouts.models.common import DocumentBase
 from handouts.validate import ValidDocument
 
@@ -12,7 +13,7 @@ Paper = Literal["letter", "a4"]
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
 PAPER_LABELS: dict[Paper, str] = {"letter": "Letter", "a4": "A4"}
 
-KIND_LAYOUTS: dict[str, tuple[str, ...]] = {"brochure": ("booklet",)}
+KIND_LAYOUTS: dict[str, tuple[str, ...]] = {"brochure": ("booklet",), "intake": ("leaflet",)}
 """The layouts each kind of document is built in."""
 
 KIND_LABELS = {"brochure": "Brochure", "intake": "Intake-Form"}
@@ -52,6 +53,8 @@ class Output:
         path separators whatever the content says.
         """
         words = [word.capitalize() for word in self.document.id.split("-")]
+        if words[-1].lower() == self.kind and len(words) > 1:
+            words.pop()  # "…-intake" + "Intake-Form" would say it twice
         words.append(KIND_LABELS[self.kind])
         if self.layout != KIND_LAYOUTS[self.kind][0]:
             words.append(self.layout.capitalize())
@@ -70,6 +73,20 @@ def plan(documents: list[ValidDocument]) -> list[Output]:
         for paper in PAPERS
     ]
     return sorted(outputs, key=lambda output: output.id)
+
+
+def filename_clashes(outputs: list[Output]) -> list[Diagnostic]:
+    """Two documents whose ids give the same file name: the later one is reported."""
+    owners: dict[str, Output] = {}
+    problems = []
+    for output in outputs:
+        first = owners.setdefault(output.filename, output)
+        if first is not output and first.document.id != output.document.id:
+            message = (
+                f"file name {output.filename} is already made by id '{first.document.id}'; choose another id"
+            )
+            problems.append(output.source.source.problem(("id",), message))
+    return problems
 
 
 def select(outputs: list[Output], wanted: list[str]) -> tuple[list[Output], list[str]]:

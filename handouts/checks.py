@@ -8,7 +8,7 @@ from weasyprint.formatting_structure import boxes
 from handouts.catalog import Output
 from handouts.diagnostics import ContentError, Diagnostic
 
-MIN_PAGES = {"booklet": 2}
+MIN_PAGES = {"booklet": 2, "leaflet": 1}
 HEADINGS = {"h1", "h2", "h3", "h4"}
 
 

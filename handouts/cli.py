@@ -66,7 +66,8 @@ def _run_build(args: argparse.Namespace) -> int:
     for error in report.internal_errors:
         print(f"internal error: {error}", file=sys.stderr)
     for unknown in report.unknown_ids:
-        print(f"error: no document or output with id '{unknown}'", file=sys.stderr)
+        because = " (it may be in a file with the problems above)" if report.problems else ""
+        print(f"error: no document or output with id '{unknown}'{because}", file=sys.stderr)
     summary = f"{len(report.built)} built"
     if report.problems:
         summary += f", {len(report.problems)} content problem(s)"

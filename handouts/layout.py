@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
@@ -63,6 +64,16 @@ class AssetRoots:
         return [self.templates, self.styles, self.content]
 
 
+def _one_name_per_radio_group(document: Document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint names each radio button like its group, so readers see one field per
+    button ("q.q") instead of one group with options. Kids take their name from the
+    group; only the group keeps `T` and its accessible name `TU`."""
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Dictionary) and item.get("Subtype") == "/Widget" and "Parent" in item:
+            item.pop("T", None)
+            item.pop("TU", None)
+
+
 class Typesetter:
     def __init__(self, roots: AssetRoots, brand: BrandColours) -> None:
         self.roots = roots
@@ -108,7 +119,9 @@ class Typesetter:
     @staticmethod
     def pdf_bytes(document: Document, identifier: bytes) -> bytes:
         with strict_weasyprint() as collected:
-            data = document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+            data = document.write_pdf(
+                pdf_identifier=identifier, finisher=_one_name_per_radio_group, **PDF_OPTIONS
+            )
         if collected.messages:
             raise LayoutWarnings(collected.messages)
         assert data is not None

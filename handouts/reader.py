@@ -11,7 +11,7 @@ import yaml
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 
 CLINIC_FILE = "clinic.yaml"
-DOCUMENT_FOLDERS = {"brochures": "brochure"}
+DOCUMENT_FOLDERS = {"brochures": "brochure", "intake": "intake"}
 """Sub-folder of the content folder -> kind of document its files hold."""
 
 
@@ -65,6 +65,15 @@ def _walk(
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             line = key_node.start_mark.line + 1
+            if key_node.tag != "tag:yaml.org,2002:str":
+                problems.append(
+                    Diagnostic(
+                        source,
+                        line,
+                        format_field_path((*path, key)),
+                        "YAML reads this key as a value, not a name; put it in quotes",
+                    )
+                )
             if key in seen:
                 problems.append(
                     Diagnostic(

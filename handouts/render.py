@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from handouts.catalog import Output
 from handouts.models import Clinic, Reference, UiStrings
+from handouts.models.instrument import Instrument
 
 
 def _long_date(value: dt.date, strings: UiStrings) -> str:
     return strings.date_format.format(day=value.day, month=strings.months[value.month - 1], year=value.year)
+
+
+def _as_value_and_text(values: Iterable[str]) -> list[tuple[str, str]]:
+    """Options whose export value is their own text."""
+    return [(value, value) for value in values]
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -27,6 +34,7 @@ def make_environment(templates_dir: Path) -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters["long_date"] = _long_date
+    environment.filters["zip_self"] = _as_value_and_text
     return environment
 
 
@@ -46,7 +54,14 @@ class HtmlRenderer:
         self.templates_dir = templates_dir
         self.environment = make_environment(templates_dir)
 
-    def render(self, output: Output, clinic: Clinic, strings: UiStrings, content_root: Path) -> str:
+    def render(
+        self,
+        output: Output,
+        clinic: Clinic,
+        strings: UiStrings,
+        instruments: dict[str, Instrument],
+        content_root: Path,
+    ) -> str:
         document = output.document
         template = self.environment.get_template(f"{output.kind}/{output.layout}.html")
         context: dict[str, Any] = {
@@ -55,6 +70,7 @@ class HtmlRenderer:
             "t": strings,
             "output": output,
             "refs": ReferenceIndex(document.references),
+            "instruments": instruments,
             "logo_url": (content_root / clinic.logo).resolve().as_uri() if clinic.logo else None,
         }
         return template.render(context)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from handouts.models import Brochure, Clinic
+from handouts.models import Brochure, Clinic, Intake
 from handouts.writer import write_atomic
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "brochure.schema.json": Brochure,
     "clinic.schema.json": Clinic,
+    "intake.schema.json": Intake,
 }
 
 

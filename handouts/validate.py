@@ -11,15 +11,17 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from handouts.brand import contrast_failures
-from handouts.diagnostics import Diagnostic, FieldPath
+from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 from handouts.models import Brochure, Clinic, UiStrings
 from handouts.models.clinic import Email, HexColour, Phone
 from handouts.models.common import DocumentBase, HttpsUrl, LanguageTag, Pmid, Slug, Version
+from handouts.models.instrument import Instrument
+from handouts.models.intake import FormField, Intake, QuestionnaireInput
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
-DOCUMENT_MODELS: dict[str, type[DocumentBase]] = {"brochure": Brochure}
+DOCUMENT_MODELS: dict[str, type[DocumentBase]] = {"brochure": Brochure, "intake": Intake}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ValidContent:
     clinic_source: SourceFile | None
     documents: list[ValidDocument]
     strings: dict[str, UiStrings]
+    instruments: dict[str, Instrument]
 
 
 def _has_step(data: Any, part: str | int) -> bool:
@@ -80,10 +83,20 @@ def _pattern_hints() -> dict[str, str]:
 PATTERN_HINTS = _pattern_hints()
 
 
+def _discriminator(error: ErrorDetails) -> str:
+    """The field that picks a tagged union's member, e.g. a form field's `type`."""
+    return str((error.get("ctx") or {}).get("discriminator", "")).strip("'")
+
+
 def _message(error: ErrorDetails) -> str:
     kind = error["type"]
+    context = error.get("ctx") or {}
+    if kind == "union_tag_invalid":
+        return f"unknown {_discriminator(error)} '{context['tag']}'; use one of: {context['expected_tags']}"
+    if kind == "union_tag_not_found":
+        return f"{_discriminator(error)} is missing"
     if kind == "string_pattern_mismatch":
-        pattern = (error.get("ctx") or {}).get("pattern", "")
+        pattern = context.get("pattern", "")
         if pattern in PATTERN_HINTS:
             return PATTERN_HINTS[pattern]
     if kind == "extra_forbidden":
@@ -99,6 +112,8 @@ def diagnostics_from(error: ValidationError, source: SourceFile) -> list[Diagnos
     problems = []
     for item in error.errors(include_url=False):
         path = _data_path(source.data, item["loc"])
+        if item["type"].startswith("union_tag_"):
+            path = (*path, _discriminator(item))
         problems.append(source.problem(path, _message(item)))
     return problems
 
@@ -157,22 +172,59 @@ def check_clinic(clinic: Clinic, source: SourceFile, content_root: Path) -> list
     return problems
 
 
-def load_strings(strings_dir: Path) -> tuple[dict[str, UiStrings], list[Diagnostic]]:
-    """Every language's string table in `templates/strings/`."""
-    tables: dict[str, UiStrings] = {}
+def load_tables(folder: Path, model: type[M]) -> tuple[dict[str, M], list[Diagnostic]]:
+    """Every `*.yaml` in `folder` as `model`, by file stem: string tables, instruments."""
+    tables: dict[str, M] = {}
     problems: list[Diagnostic] = []
-    for path in sorted(strings_dir.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         source, found = read_yaml(path, display_path(path))
         problems += found
         if source is not None:
-            table, found = _parse(UiStrings, source)
+            table, found = _parse(model, source)
             problems += found
             if table is not None:
                 tables[path.stem] = table
     return tables, problems
 
 
-def validate(tree: ContentTree, strings: dict[str, UiStrings]) -> tuple[ValidContent, list[Diagnostic]]:
+def pdf_field_names(field: FormField, instruments: dict[str, Instrument]) -> list[str]:
+    """The PDF form fields one declared field makes."""
+    if isinstance(field, QuestionnaireInput):
+        instrument = instruments[field.instrument]
+        names = [f"{field.name}_{number}" for number in range(1, len(instrument.items) + 1)]
+        if instrument.follow_up is not None:
+            names.append(f"{field.name}_difficulty")
+        return [*names, f"{field.name}_total"]
+    return field.pdf_names()
+
+
+def check_form(intake: Intake, source: SourceFile, instruments: dict[str, Instrument]) -> list[Diagnostic]:
+    """Known instruments, and no two fields that would share a PDF field name."""
+    problems = []
+    owners: dict[str, FieldPath] = {}
+    for path, field in intake.fields():
+        if isinstance(field, QuestionnaireInput) and field.instrument not in instruments:
+            known = ", ".join(sorted(instruments))
+            problems.append(
+                source.problem(
+                    (*path, "instrument"), f"unknown instrument '{field.instrument}' (have: {known})"
+                )
+            )
+            continue
+        for name in pdf_field_names(field, instruments):
+            if name in owners:
+                first = format_field_path(owners[name])
+                problems.append(
+                    source.problem((*path, "name"), f"field name '{name}' is already used by {first}")
+                )
+                break
+            owners[name] = path
+    return problems
+
+
+def validate(
+    tree: ContentTree, strings: dict[str, UiStrings], instruments: dict[str, Instrument]
+) -> tuple[ValidContent, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     clinic = None
     if tree.clinic is not None:
@@ -190,6 +242,8 @@ def validate(tree: ContentTree, strings: dict[str, UiStrings]) -> tuple[ValidCon
         document, found = _parse(DOCUMENT_MODELS[kind], source)
         if document is not None:
             found += check_references(document, source)
+            if isinstance(document, Intake):
+                found += check_form(document, source, instruments)
             if document.language not in strings:
                 found.append(
                     source.problem(
@@ -206,4 +260,4 @@ def validate(tree: ContentTree, strings: dict[str, UiStrings]) -> tuple[ValidCon
         problems += found
         if document is not None and not found:
             documents.append(ValidDocument(document, source))
-    return ValidContent(clinic, tree.clinic, documents, strings), problems
+    return ValidContent(clinic, tree.clinic, documents, strings, instruments), problems

@@ -86,6 +86,19 @@ website: Sitio web
 hours: Horario
 not_medical_advice: Este folleto da información general.
 from_clinic: De
+intake_form: Formulario de admisión
+how_to_fill: Cómo llenarlo
+"yes": Sí
+"no": "No"
+clinician_reviews_section: Un profesional lee estas respuestas antes de cualquier tratamiento.
+clinician_reviews_field: Lo lee un profesional
+total_score: Puntaje total
+for_clinic_use: uso de la clínica
+date_hint: Día / mes / año
+safety_heading: ¿Ha tenido pensamientos así?
+safety_text: "No espere a su cita. Pida ayuda ahora:"
+when_done: Cuando termine
+score: Puntaje
 """
 
 

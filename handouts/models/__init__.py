@@ -3,6 +3,8 @@
 from handouts.models.brochure import Brochure, BrochureSections
 from handouts.models.clinic import BrandColours, Clinic, CrisisLine
 from handouts.models.common import Reference, Review, Section
+from handouts.models.instrument import Instrument
+from handouts.models.intake import FormSection, Intake
 from handouts.models.strings import UiStrings
 
 __all__ = [
@@ -11,6 +13,9 @@ __all__ = [
     "BrochureSections",
     "Clinic",
     "CrisisLine",
+    "FormSection",
+    "Instrument",
+    "Intake",
     "Reference",
     "Review",
     "Section",

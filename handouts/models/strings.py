@@ -35,3 +35,16 @@ class UiStrings(StrictModel):
     hours: ShortText
     not_medical_advice: Text
     from_clinic: ShortText
+    intake_form: ShortText
+    how_to_fill: ShortText
+    yes: ShortText
+    no: ShortText
+    clinician_reviews_section: Text
+    clinician_reviews_field: ShortText
+    total_score: ShortText
+    for_clinic_use: ShortText
+    date_hint: ShortText
+    safety_heading: ShortText
+    safety_text: Text
+    when_done: ShortText
+    score: ShortText
