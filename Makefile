@@ -24,4 +24,4 @@ schema:
 	$(PYTHON) generate.py schema --output handouts/content/schema
 
 clean:
-	rm -rf output/*.pdf output/manifest.json
+	rm -rf output/*.pdf output/manifest.json output/drafts

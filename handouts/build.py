@@ -103,7 +103,7 @@ def build(settings: BuildSettings, log: Log = print) -> BuildReport:
         try:
             strings = content.strings[output.document.language]
             html = renderer.render(output, content.clinic, strings, content.instruments, settings.content)
-            document = typesetter.typeset(html, output.layout, output.paper)
+            document = typesetter.typeset(html, output.layout, output.paper, output.variant)
             check_pages(document, output)
             identifier = hashlib.sha256(output.id.encode()).hexdigest()[:32].encode()
             data = typesetter.pdf_bytes(document, identifier)

@@ -14,7 +14,14 @@ PAPERS: tuple[Paper, ...] = ("letter", "a4")
 PAPER_LABELS: dict[Paper, str] = {"letter": "Letter", "a4": "A4"}
 
 KIND_LAYOUTS: dict[str, tuple[str, ...]] = {"brochure": ("booklet",), "intake": ("leaflet",)}
-"""The layouts each kind of document is built in."""
+"""The layouts each kind of document is built in; the first is the kind's usual one."""
+
+LAYOUT_VARIANTS: dict[str, tuple[str, ...]] = {
+    "booklet": ("standard", "large-print", "print-shop"),
+    "leaflet": ("standard", "large-print"),
+}
+"""standard: for screens, email and office printers; large-print: body text 16 pt and up;
+print-shop: 3 mm bleed and crop marks for a commercial printer."""
 
 KIND_LABELS = {"brochure": "Brochure", "intake": "Intake-Form"}
 STANDARD = "standard"
@@ -67,9 +74,10 @@ class Output:
 def plan(documents: list[ValidDocument]) -> list[Output]:
     """Every output of every valid document, in a stable order."""
     outputs = [
-        Output(source, layout, paper)
+        Output(source, layout, paper, variant)
         for source in documents
         for layout in KIND_LAYOUTS[source.document.kind]
+        for variant in LAYOUT_VARIANTS[layout]
         for paper in PAPERS
     ]
     return sorted(outputs, key=lambda output: output.id)

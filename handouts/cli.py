@@ -1,10 +1,12 @@
-"""Command line: `python generate.py [build] ...` and `python generate.py schema`."""
+"""Command line: `python generate.py [build] ...`, `python generate.py schema` and `... email`."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from handouts.paths import CONTENT_DIR, OUTPUT_DIR
 from handouts.reader import display_path
@@ -12,8 +14,15 @@ from handouts.reader import display_path
 EXIT_OK, EXIT_CONTENT, EXIT_INTERNAL = 0, 1, 2
 
 
+class AddressSafeParser(argparse.ArgumentParser):
+    """Usage errors never echo an email address, whatever was typed."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(re.sub(r"\S*@\S*", "[address hidden]", message))
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = AddressSafeParser(
         prog="generate.py",
         description="Build print-ready PDF patient handouts from validated content files.",
         epilog=(
@@ -24,10 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["build", "schema"],
+        choices=["build", "schema", "email"],
         default="build",
         help="build (default): write the PDFs and output/manifest.json; "
-        "schema: write the JSON Schema of the content files",
+        "schema: write the JSON Schema of the content files; "
+        "email: write an email draft with built PDFs attached (see: generate.py email --help)",
     )
     parser.add_argument(
         "--content",
@@ -87,7 +97,17 @@ def _run_schema(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["email"]:
+        from handouts.email_draft import main as email_main
+
+        return email_main(argv[1:])
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "email":
+        parser.error("put 'email' first: generate.py email --to ADDRESS ID [ID ...]")
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return _run_schema(args) if args.command == "schema" else _run_build(args)
     except KeyboardInterrupt:

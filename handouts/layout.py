@@ -21,7 +21,7 @@ from handouts.brand import brand_stylesheet
 from handouts.fetcher import AssetFetcher
 from handouts.models import BrandColours
 
-SHARED_SHEETS = ("fonts.css", "tokens.css", "base.css")
+BRAND_SHEET = "<clinic brand colours>"
 PDF_OPTIONS = {"pdf_tags": True, "pdf_forms": True}
 
 
@@ -96,22 +96,27 @@ class Typesetter:
             self._sheets[name] = sheet
         return self._sheets[name]
 
-    def stylesheets(self, layout: str, paper: str) -> list[CSS]:
-        shared = [self._sheet(name) for name in SHARED_SHEETS]
-        return [
-            *shared[:2],
-            self._brand,
-            shared[2],
-            self._sheet(f"page-{paper}.css"),
-            self._sheet(f"{layout}.css"),
-        ]
+    def stylesheets(self, layout: str, paper: str, variant: str) -> list[CSS]:
+        """Shared sheets, then paper, layout and variant ones; later sheets refine earlier ones.
 
-    def typeset(self, html: str, layout: str, paper: str) -> Document:
+        Optional refinements (`booklet-a4.css`, `variant-large-print.css`,
+        `booklet-print-shop.css`) are used when the file exists.
+        """
+        names = ["fonts.css", "tokens.css", BRAND_SHEET, "base.css", f"page-{paper}.css", f"{layout}.css"]
+        optional = [f"{layout}-{paper}.css", f"variant-{variant}.css", f"{layout}-{variant}.css"]
+        names += [name for name in optional if (self.roots.styles / name).is_file()]
+        return [self._brand if name == BRAND_SHEET else self._sheet(name) for name in names]
+
+    def typeset(self, html: str, layout: str, paper: str, variant: str) -> Document:
         """Lay out pages; raises LayoutWarnings if WeasyPrint complained about anything."""
         with strict_weasyprint() as collected:
             document = HTML(
                 string=html, base_url=self.roots.templates.resolve().as_uri() + "/", url_fetcher=self.fetcher
-            ).render(stylesheets=self.stylesheets(layout, paper), font_config=self.font_config, **PDF_OPTIONS)
+            ).render(
+                stylesheets=self.stylesheets(layout, paper, variant),
+                font_config=self.font_config,
+                **PDF_OPTIONS,
+            )
         if collected.messages:
             raise LayoutWarnings(collected.messages)
         return document

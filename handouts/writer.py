@@ -17,7 +17,7 @@ class UnsafeOutputPath(ValueError):
     """A file name that would land outside the output folder."""
 
 
-def write_atomic(folder: Path, name: str, data: bytes) -> Path:
+def write_atomic(folder: Path, name: str, data: bytes, mode: int = 0o644) -> Path:
     """Write `data` to folder/name via a temporary file and a rename, so readers never
     see a half-written file and a failed write leaves the old file in place."""
     folder = folder.resolve()
@@ -31,7 +31,7 @@ def write_atomic(folder: Path, name: str, data: bytes) -> Path:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

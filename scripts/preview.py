@@ -1,6 +1,6 @@
 """Render pages of a built PDF to PNG, to look at a handout or refresh the README's pictures.
 
-    .venv/bin/python scripts/preview.py output/Some-Brochure-Letter.pdf docs/images/brochure 1 2
+.venv/bin/python scripts/preview.py output/Some-Brochure-Letter.pdf docs/images/brochure 1 2
 """
 
 from __future__ import annotations

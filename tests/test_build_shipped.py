@@ -59,21 +59,22 @@ def test_manifest_describes_each_file(shipped_build: Path) -> None:
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
 
 
-def brochure_entries(output: Path) -> list[dict]:
-    return [e for e in manifest(output) if e["kind"] == "brochure"]
+def brochure_entries(output: Path, variant: str | None = "standard") -> list[dict]:
+    """Brochures of one variant (None: every variant)."""
+    return [e for e in manifest(output) if e["kind"] == "brochure" and variant in (None, e["variant"])]
 
 
 def test_paper_size_and_page_count(shipped_build: Path) -> None:
-    for entry in brochure_entries(shipped_build):
+    for entry in brochure_entries(shipped_build, variant=None):
         reader = pypdf.PdfReader(shipped_build / entry["path"])
         assert len(reader.pages) >= 4, "a booklet has a cover, body pages and a back page"
         for page in reader.pages:
-            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            width, height = float(page.trimbox.width), float(page.trimbox.height)
             assert (width, height) == pytest.approx(PAPER_POINTS[entry["paper"]], abs=0.5)
 
 
 def test_metadata_title_language_author(shipped_build: Path) -> None:
-    for entry in brochure_entries(shipped_build):
+    for entry in manifest(shipped_build):
         reader = pypdf.PdfReader(shipped_build / entry["path"])
         assert reader.metadata.title == entry["title"]
         assert reader.metadata.author == CLINIC["name"]
@@ -82,7 +83,7 @@ def test_metadata_title_language_author(shipped_build: Path) -> None:
 
 
 def test_only_the_bundled_font_is_embedded(shipped_build: Path) -> None:
-    for entry in brochure_entries(shipped_build):
+    for entry in manifest(shipped_build):
         reader = pypdf.PdfReader(shipped_build / entry["path"])
         fonts = {}
         for page in reader.pages:
@@ -115,7 +116,7 @@ def test_reader_sees_cover_key_points_help_and_contact(shipped_build: Path) -> N
 
 
 def test_running_footer_has_page_x_of_y_and_review_date(shipped_build: Path) -> None:
-    for entry in brochure_entries(shipped_build):
+    for entry in brochure_entries(shipped_build, variant=None):
         pages = [one_line(text) for text in page_texts(shipped_build / entry["path"])]
         total = len(pages)
         assert "Page 1 of" not in pages[0], "the cover has no footer"

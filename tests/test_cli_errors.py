@@ -12,6 +12,14 @@ from handouts.reader import display_path
 from tests.support import BROCHURE_YAML, write
 
 
+def booklets(name: str) -> list[str]:
+    """The file names of one brochure's booklets: every variant on both papers."""
+    variants = ["", "-Large-Print", "-Print-Shop"]
+    return sorted(
+        f"{name}-Brochure{variant}-{paper}.pdf" for variant in variants for paper in ("A4", "Letter")
+    )
+
+
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()
@@ -31,12 +39,8 @@ def replace_in(path: Path, old: str, new: str) -> None:
 def test_valid_content_builds_and_exits_0(capsys, content: Path, tmp_path: Path) -> None:
     code, out, err = build(capsys, content, tmp_path / "out")
     assert code == 0, err
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "Alpha-Brochure-A4.pdf",
-        "Alpha-Brochure-Letter.pdf",
-        "manifest.json",
-    ]
-    assert "2 built" in out
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [*booklets("Alpha"), "manifest.json"]
+    assert "6 built" in out
 
 
 def test_unknown_field_is_reported_with_file_line_and_field(capsys, content: Path, tmp_path: Path) -> None:
@@ -115,11 +119,7 @@ def test_one_bad_file_does_not_stop_the_others(capsys, content: Path, tmp_path: 
     code, _, err = build(capsys, content, output)
     assert code == 1
     assert "alpha.yaml:4: title: Input should be a valid string" in err
-    assert sorted(p.name for p in output.iterdir()) == [
-        "Beta-Brochure-A4.pdf",
-        "Beta-Brochure-Letter.pdf",
-        "manifest.json",
-    ]
+    assert sorted(p.name for p in output.iterdir()) == [*booklets("Beta"), "manifest.json"]
 
 
 def test_duplicate_document_ids(capsys, content: Path, tmp_path: Path) -> None:
@@ -188,13 +188,19 @@ def test_only_builds_the_named_document_or_output(capsys, content: Path, tmp_pat
     assert sorted(p.name for p in output.glob("*.pdf")) == ["Beta-Brochure-A4.pdf"]
     code, _, _ = run(capsys, "--content", str(content), "--output", str(output), "--only", "alpha")
     assert code == 0
-    assert sorted(p.name for p in output.glob("*.pdf")) == [
-        "Alpha-Brochure-A4.pdf",
-        "Alpha-Brochure-Letter.pdf",
-        "Beta-Brochure-A4.pdf",
-    ]
+    assert sorted(p.name for p in output.glob("*.pdf")) == sorted(
+        [*booklets("Alpha"), "Beta-Brochure-A4.pdf"]
+    )
     ids = [d["id"] for d in json.loads((output / "manifest.json").read_text())["documents"]]
-    assert ids == ["alpha-booklet-a4", "alpha-booklet-letter", "beta-booklet-a4"]
+    assert ids == [
+        "alpha-booklet-a4",
+        "alpha-booklet-a4-large-print",
+        "alpha-booklet-a4-print-shop",
+        "alpha-booklet-letter",
+        "alpha-booklet-letter-large-print",
+        "alpha-booklet-letter-print-shop",
+        "beta-booklet-a4",
+    ]
 
 
 def test_only_with_unknown_id_is_a_usage_error(capsys, content: Path, tmp_path: Path) -> None:

@@ -1,0 +1,269 @@
+"""`python generate.py email --to ADDRESS ID ...`: an unsent email draft (.eml) with built PDFs.
+
+Works from an already-built output folder: the files named in its manifest are attached
+only when their sha256 still matches. The recipient's address goes into the `To` header
+and nowhere else: never into the body, the PDFs, or anything printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import parseaddr
+from pathlib import Path
+
+from handouts.catalog import KIND_LAYOUTS, PAPERS, STANDARD, Output, plan
+from handouts.cli import AddressSafeParser
+from handouts.diagnostics import Diagnostic
+from handouts.models import Clinic
+from handouts.models.common import DocumentBase
+from handouts.paths import CONTENT_DIR, OUTPUT_DIR
+from handouts.reader import display_path
+from handouts.writer import MANIFEST, ManifestEntry, UnsafeOutputPath, read_manifest, write_atomic
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+DEFAULT_DRAFT = Path("drafts") / "handouts-draft.eml"
+
+# A dot-atom local part and a domain of at least two hostname labels: no quoting, no
+# comments, no spaces or line breaks, so an address can never carry a second header.
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_ADDRESS = re.compile(rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})+")
+_LOOKS_LIKE_ADDRESS = re.compile(r"\S*@\S*")
+_ATTACHMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.pdf")
+
+
+class UsageError(Exception):
+    """Bad input from the command line or a stale build; printed as `error: ...`, exit 2."""
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = AddressSafeParser(
+        prog="generate.py email",
+        description="Write an unsent email draft (.eml) with already-built PDFs attached.",
+        epilog="Exit status: 0 when the draft was written, 1 when content problems stop reading "
+        "the clinic profile, 2 on bad usage (address, id, missing or changed build).",
+    )
+    parser.add_argument("--to", action="append", required=True, metavar="ADDRESS", help="recipient")
+    parser.add_argument(
+        "ids",
+        nargs="+",
+        metavar="ID",
+        help="document id (e.g. psychodynamic-therapy) "
+        "or output id from the manifest (e.g. psychodynamic-therapy-booklet-a4)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=OUTPUT_DIR,
+        metavar="DIR",
+        help="the build folder holding manifest.json (default: output/)",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=CONTENT_DIR,
+        metavar="DIR",
+        help="content folder (default: handouts/content)",
+    )
+    parser.add_argument(
+        "--paper", choices=PAPERS, default="letter", help="paper for a document id (default: letter)"
+    )
+    parser.add_argument(
+        "--draft",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="where to write the draft (default: OUTPUT/drafts/handouts-draft.eml)",
+    )
+    return parser
+
+
+def recipient(addresses: list[str]) -> Address:
+    """The one address given, checked strictly. The error never repeats the input."""
+    if len(addresses) != 1:
+        raise UsageError("give exactly one address with --to")
+    text = addresses[0]
+    if len(text) > 254 or not _ADDRESS.fullmatch(text) or parseaddr(text) != ("", text):
+        raise UsageError("not a valid email address")
+    try:
+        address = Address(addr_spec=text)
+    except (HeaderParseError, ValueError, IndexError):
+        raise UsageError("not a valid email address") from None
+    if address.addr_spec != text or not address.username or "." not in address.domain:
+        raise UsageError("not a valid email address")
+    return address
+
+
+@dataclass(frozen=True)
+class Attachment:
+    entry: ManifestEntry
+    document: DocumentBase
+    data: bytes
+
+
+def load_manifest(output: Path) -> dict[str, ManifestEntry]:
+    manifest = read_manifest(output)
+    if not (output / MANIFEST).is_file() or not manifest:
+        raise UsageError(f"no manifest in {display_path(output)}; run the build first")
+    return manifest
+
+
+def _for_document(outputs: list[Output], manifest: dict[str, ManifestEntry], paper: str) -> list[str]:
+    """One built output of a document: standard variant, its main layout, `paper` if built."""
+    built = [o for o in outputs if o.variant == STANDARD and o.id in manifest]
+
+    def preference(output: Output) -> tuple[bool, int]:
+        return output.paper != paper, KIND_LAYOUTS[output.kind].index(output.layout)
+
+    return [min(built, key=preference).id] if built else []
+
+
+def resolve(
+    ids: list[str], outputs: dict[str, Output], manifest: dict[str, ManifestEntry], paper: str
+) -> list[str]:
+    """Output ids to attach, in the order asked, without duplicates."""
+    chosen: list[str] = []
+    for wanted in ids:
+        if _LOOKS_LIKE_ADDRESS.fullmatch(wanted):
+            raise UsageError("an id cannot be an email address; give exactly one address with --to")
+        if wanted in manifest and wanted in outputs:
+            found = [wanted]
+        else:
+            found = _for_document([o for o in outputs.values() if o.document.id == wanted], manifest, paper)
+        if not found:
+            raise UsageError(
+                f"no built document or output with id '{wanted}'; run the build first or check the id"
+            )
+        chosen += [output_id for output_id in found if output_id not in chosen]
+    return chosen
+
+
+def read_attachment(output: Path, entry: ManifestEntry, document: DocumentBase) -> Attachment:
+    """The built file, refused when its name is not a plain PDF name or it changed since the build."""
+    if not _ATTACHMENT_NAME.fullmatch(entry.path):
+        raise UsageError(f"manifest.json names an unexpected file for '{entry.id}'; run the build again")
+    try:
+        data = (output / entry.path).read_bytes()
+    except OSError:
+        raise UsageError(
+            f"{entry.path} is missing from {display_path(output)}; run the build again"
+        ) from None
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise UsageError(
+            f"{entry.path} changed since the build (sha256 differs from manifest.json); run the build again"
+        )
+    return Attachment(entry, document, data)
+
+
+def _documents(attachments: list[Attachment]) -> list[tuple[DocumentBase, list[str]]]:
+    """Each document once, in order, with the file names it is attached as."""
+    files: dict[str, tuple[DocumentBase, list[str]]] = {}
+    for item in attachments:
+        files.setdefault(item.document.id, (item.document, []))[1].append(item.entry.path)
+    return list(files.values())
+
+
+def subject(clinic: Clinic, attachments: list[Attachment]) -> str:
+    documents = _documents(attachments)
+    about = documents[0][0].title if len(documents) == 1 else f"{len(documents)} handouts"
+    return f"Information from {clinic.name}: {about}"
+
+
+def crisis_line(clinic: Clinic) -> str:
+    crisis = clinic.crisis
+    return (
+        f"If you are in crisis, call or text {crisis.call_or_text}. In an emergency, call {crisis.emergency}."
+    )
+
+
+def body(clinic: Clinic, attachments: list[Attachment]) -> str:
+    """Plain words, no patient data: what is attached, what each is for, where to get help."""
+    documents = _documents(attachments)
+    several = len(documents) > 1
+    lines = [
+        "Hello,",
+        "",
+        f"{clinic.name} is sending you {'these handouts' if several else 'this handout'}. "
+        f"{'They are attached as PDF files' if several else 'It is attached as a PDF file'}.",
+    ]
+    for document, names in documents:
+        lines += ["", f"{document.title} ({', '.join(names)})", document.purpose]
+    where = "Each handout" if several else "The handout"
+    lines += ["", f"{where} also says where to get help right now. {crisis_line(clinic)}"]
+    lines += ["", clinic.name, clinic.phone, clinic.website]
+    return "\n".join(lines) + "\n"
+
+
+def draft_message(clinic: Clinic, to: Address, attachments: list[Attachment]) -> EmailMessage:
+    """An unsent draft: no Date or Message-ID (a mail client adds them when it sends)."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = Address(display_name=clinic.name, addr_spec=clinic.email)
+    message["To"] = to
+    message["Subject"] = subject(clinic, attachments)
+    message["X-Unsent"] = "1"
+    text = body(clinic, attachments)
+    message.set_content(text, charset="utf-8")
+    for item in attachments:
+        message.add_attachment(item.data, maintype="application", subtype="pdf", filename=item.entry.path)
+    # The same documents give the same bytes: a boundary from the content, not a random one.
+    # Base64 never holds '-', and the body would have to quote this hash to clash.
+    seed = "\n".join([text, *(item.entry.sha256 for item in attachments)])
+    message.set_boundary(f"handouts-{hashlib.sha256(seed.encode()).hexdigest()[:32]}")
+    return message
+
+
+def write_draft(draft: Path, data: bytes) -> Path:
+    """Written whole or not at all, and readable by its owner only: it holds a patient's address."""
+    try:
+        written = write_atomic(draft.parent, draft.name, data, mode=0o600)
+    except (UnsafeOutputPath, OSError) as error:
+        raise UsageError(f"cannot write the draft: {error}") from None
+    return written
+
+
+def _print_problems(problems: list[Diagnostic]) -> None:
+    for problem in sorted(problems):
+        print(problem, file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from handouts.build import BuildSettings, load_content
+
+    to = recipient(args.to)
+    manifest = load_manifest(args.output)
+    if not args.content.is_dir():
+        raise UsageError(f"content folder not found: {args.content}")
+    content, problems = load_content(BuildSettings(content=args.content, output=args.output))
+    if content.clinic is None:
+        _print_problems(problems)
+        print("error: the clinic profile has problems; fix them to write a draft", file=sys.stderr)
+        return EXIT_CONTENT
+    outputs = {o.id: o for o in plan(content.documents)}
+    try:
+        chosen = resolve(args.ids, outputs, manifest, args.paper)
+    except UsageError:
+        _print_problems(problems)  # a wanted document may be in a file with these problems
+        raise
+    attachments = [read_attachment(args.output, manifest[i], outputs[i].document) for i in chosen]
+    data = draft_message(content.clinic, to, attachments).as_bytes()
+    written = write_draft(args.draft or args.output / DEFAULT_DRAFT, data)
+    count = f"{len(attachments)} attachment{'s' if len(attachments) != 1 else ''}"
+    print(f"wrote {display_path(written)} ({count}, {len(data) // 1024} KB)")
+    return EXIT_OK
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
