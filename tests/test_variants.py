@@ -1,0 +1,142 @@
+"""Print production: print-shop geometry, large print, minimum type sizes, black-and-white
+safe brand colours."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+import pypdfium2.raw as pdfium_raw
+import pytest
+
+from handouts.brand import contrast_failures
+from handouts.cli import main
+from handouts.contrast import contrast_ratio, greyscale
+from handouts.models import BrandColours
+from handouts.reader import display_path
+
+BLEED_POINTS = 3 * 72 / 25.4
+MIN_TEXT_INSIDE_TRIM_POINTS = 4 * 72 / 25.4
+# WeasyPrint's user space is CSS px (0.75 pt), so PDFium reports sizes in px.
+PT_PER_PDF_UNIT = 0.75
+
+
+def entries(output: Path, **wanted: str) -> list[dict]:
+    documents = json.loads((output / "manifest.json").read_text())["documents"]
+    return [d for d in documents if all(d[key] == value for key, value in wanted.items())]
+
+
+def text_sizes_in_points(pdf: Path) -> list[float]:
+    sizes = []
+    document = pypdfium2.PdfDocument(pdf)
+    for page in document:
+        text = page.get_textpage()
+        for index in range(text.count_chars()):
+            if text.get_text_range(index, 1).strip():
+                sizes.append(pdfium_raw.FPDFText_GetFontSize(text.raw, index) * PT_PER_PDF_UNIT)
+    return sizes
+
+
+def test_print_shop_files_have_bleed_trim_and_crop_marks(shipped_build: Path) -> None:
+    print_shop = entries(shipped_build, variant="print-shop")
+    assert {e["layout"] for e in print_shop} >= {"booklet"}
+    for entry in print_shop:
+        for page in pypdf.PdfReader(shipped_build / entry["path"]).pages:
+            trim, bleed = page.trimbox, page.bleedbox
+            assert float(bleed.left) == pytest.approx(float(trim.left) - BLEED_POINTS, abs=0.1)
+            assert float(bleed.bottom) == pytest.approx(float(trim.bottom) - BLEED_POINTS, abs=0.1)
+            assert float(bleed.right) == pytest.approx(float(trim.right) + BLEED_POINTS, abs=0.1)
+            assert float(bleed.top) == pytest.approx(float(trim.top) + BLEED_POINTS, abs=0.1)
+            assert float(page.mediabox.width) >= float(bleed.width)
+
+
+def test_print_shop_text_stays_4mm_inside_the_trim(shipped_build: Path) -> None:
+    for entry in entries(shipped_build, variant="print-shop"):
+        document = pypdfium2.PdfDocument(shipped_build / entry["path"])
+        for number, page in enumerate(document, start=1):
+            left, bottom, right, top = page.get_trimbox()
+            text = page.get_textpage()
+            for index in range(text.count_chars()):
+                if not text.get_text_range(index, 1).strip():
+                    continue
+                x0, y0, x1, y1 = text.get_charbox(index)
+                inside = min(x0 - left, y0 - bottom, right - x1, top - y1)
+                assert inside >= MIN_TEXT_INSIDE_TRIM_POINTS, f"{entry['path']} page {number}"
+
+
+def test_print_shop_cover_band_runs_into_the_bleed(shipped_build: Path) -> None:
+    entry = entries(shipped_build, variant="print-shop", layout="booklet", paper="letter")[0]
+    page = pypdfium2.PdfDocument(shipped_build / entry["path"])[0]
+    image = page.render(scale=1, crop=(0, 0, 0, 0)).to_pil().convert("RGB")
+    # The page image includes the bleed: its top-left corner pixel is the band's colour.
+    assert image.getpixel((1, 1)) == image.getpixel((image.width // 2, 20)) != (255, 255, 255)
+
+
+def test_standard_text_is_12pt_or_more(shipped_build: Path) -> None:
+    for entry in entries(shipped_build, variant="standard"):
+        sizes = text_sizes_in_points(shipped_build / entry["path"])
+        assert min(sizes) >= 12 - 0.05, entry["path"]
+
+
+def test_large_print_text_is_16pt_or_more_and_reflowed(shipped_build: Path) -> None:
+    large = entries(shipped_build, variant="large-print")
+    assert {(e["kind"], e["layout"]) for e in large} == {("brochure", "booklet"), ("intake", "leaflet")}
+    for entry in large:
+        sizes = text_sizes_in_points(shipped_build / entry["path"])
+        assert min(sizes) >= 16 - 0.05, entry["path"]
+        standard = entries(
+            shipped_build, variant="standard", topic=entry["topic"], kind=entry["kind"], paper=entry["paper"]
+        )
+        assert entry["pages"] > standard[0]["pages"], "same content, reflowed onto more pages"
+
+
+def test_large_print_form_fields_are_larger(shipped_build: Path) -> None:
+    def field_height(path: str, name: str) -> float:
+        for page in pypdf.PdfReader(shipped_build / path).pages:
+            for annotation in page.get("/Annots", []):
+                widget = annotation.get_object()
+                if widget.get("/T") == name:
+                    rect = [float(v) for v in widget["/Rect"]]
+                    return abs(rect[3] - rect[1])
+        raise AssertionError(name)
+
+    standard = entries(shipped_build, kind="intake", variant="standard", paper="letter")[0]["path"]
+    large = entries(shipped_build, kind="intake", variant="large-print", paper="letter")[0]["path"]
+    assert field_height(large, "full_name") > field_height(standard, "full_name") * 1.3
+    assert field_height(large, "reason") > field_height(standard, "reason") * 1.3
+
+
+def test_contrast_ratio_matches_wcag() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert greyscale("#ff0000") == "#4c4c4c"
+
+
+def test_default_brand_passes_in_colour_and_black_and_white() -> None:
+    assert contrast_failures(BrandColours()) == []
+
+
+def test_a_pair_that_only_fails_in_black_and_white_is_caught() -> None:
+    failures = contrast_failures(BrandColours(primary="#8046a1", tint="#98f798"))
+    assert [(token, f.pair.use) for token, f in failures] == [("primary", "headings in boxes")]
+    failure = failures[0][1]
+    assert failure.colour_ratio >= 4.5 > failure.grey_ratio
+    assert failure.message() == (
+        "headings in boxes: primary #8046a1 on tint #98f798 has contrast 4.9:1 in colour "
+        "and 4.0:1 in black and white; needs 4.5:1"
+    )
+
+
+def test_build_fails_on_such_a_brand_and_names_the_pair(capsys, content: Path, tmp_path: Path) -> None:
+    clinic = content / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + "brand:\n  primary: '#8046a1'\n  tint: '#98f798'\n")
+    code = main(["--content", str(content), "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (
+        f"{display_path(clinic)}:9: brand.primary: headings in boxes: primary #8046a1 on tint #98f798 "
+        "has contrast 4.9:1 in colour and 4.0:1 in black and white; needs 4.5:1"
+    ) in err
+    assert not list((tmp_path / "out").glob("*.pdf"))
