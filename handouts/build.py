@@ -106,7 +106,7 @@ def build(settings: BuildSettings, log: Log = print) -> BuildReport:
             document = typesetter.typeset(html, output.layout, output.paper, output.variant)
             check_pages(document, output)
             identifier = hashlib.sha256(output.id.encode()).hexdigest()[:32].encode()
-            data = typesetter.pdf_bytes(document, identifier)
+            data = typesetter.pdf_bytes(document, identifier, output.variant)
             write_atomic(settings.output, output.filename, data)
         except ContentError as error:
             report.problems += error.diagnostics

@@ -13,12 +13,13 @@ Paper = Literal["letter", "a4"]
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
 PAPER_LABELS: dict[Paper, str] = {"letter": "Letter", "a4": "A4"}
 
-KIND_LAYOUTS: dict[str, tuple[str, ...]] = {"brochure": ("booklet",), "intake": ("leaflet",)}
+KIND_LAYOUTS: dict[str, tuple[str, ...]] = {"brochure": ("booklet", "trifold"), "intake": ("leaflet",)}
 """The layouts each kind of document is built in; the first is the kind's usual one."""
 
 LAYOUT_VARIANTS: dict[str, tuple[str, ...]] = {
     "booklet": ("standard", "large-print", "print-shop"),
     "leaflet": ("standard", "large-print"),
+    "trifold": ("standard", "print-shop"),
 }
 """standard: for screens, email and office printers; large-print: body text 16 pt and up;
 print-shop: 3 mm bleed and crop marks for a commercial printer."""

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout.absolute import AbsolutePlaceholder
 
-from handouts.catalog import Output
+from handouts.catalog import PAPER_LABELS, Output
 from handouts.diagnostics import ContentError, Diagnostic
 
 MIN_PAGES = {"booklet": 2, "leaflet": 1}
+EXACT_PAGES = {"trifold": 2}
+"""Fixed layouts: a tri-fold is one sheet printed on both sides, never a third page."""
+PANEL_ATTRIBUTE = "data-panel"
+"""Marks a fixed panel in a layout's HTML; its value names the panel in messages."""
+PX_PER_MM = 96 / 25.4
 HEADINGS = {"h1", "h2", "h3", "h4"}
 
 
@@ -43,6 +52,94 @@ def stranded_headings(document: Document) -> list[int]:
     return stranded
 
 
+@dataclass(frozen=True)
+class PanelOverflow:
+    """How far a panel's content runs past the panel's content box, in CSS px."""
+
+    panel: str
+    page: int
+    taller: float
+    wider: float
+
+
+def _children(box: boxes.Box) -> list[boxes.Box]:
+    """A box's children as laid out; absolutely positioned ones unwrapped from their
+    placeholders."""
+    if not isinstance(box, boxes.ParentBox):
+        return []
+    return [child._box if isinstance(child, AbsolutePlaceholder) else child for child in box.children]
+
+
+def _descendants(box: boxes.Box) -> list[boxes.Box]:
+    found: list[boxes.Box] = []
+    for child in _children(box):
+        found.append(child)
+        found += _descendants(child)
+    return found
+
+
+def _overflow(panel: boxes.Box, name: str, page: int) -> PanelOverflow:
+    """Content of a fixed panel that runs past its padding: every box below its bottom,
+    and text or images beyond its right side (a word too long for the panel). Backgrounds
+    may run out sideways on purpose (a cover band into the bleed); text may not."""
+    bottom = panel.content_box_y() + panel.height
+    right = panel.content_box_x() + panel.width
+    lowest, widest = bottom, right
+    for box in _descendants(panel):
+        lowest = max(lowest, box.border_box_y() + box.border_height())
+        if isinstance(box, boxes.TextBox | boxes.ReplacedBox):
+            widest = max(widest, box.border_box_x() + box.border_width())
+    return PanelOverflow(name, page, lowest - bottom, widest - right)
+
+
+def panel_overflows(document: Document) -> list[PanelOverflow]:
+    """Every fixed panel (an element with `data-panel`) whose content does not fit it."""
+    overflows: list[PanelOverflow] = []
+
+    def visit(box: boxes.Box, page: int) -> None:
+        name = box.element.get(PANEL_ATTRIBUTE) if box.element is not None else None
+        if name is not None and isinstance(box, boxes.BlockContainerBox):
+            found = _overflow(box, name, page)
+            if found.taller > 0.01 or found.wider > 0.01:
+                overflows.append(found)
+            return
+        for child in _children(box):
+            visit(child, page)
+
+    for number, page in enumerate(document.pages, start=1):
+        visit(page._page_box, number)
+    return overflows
+
+
+def _mm(px: float) -> int:
+    """Whole millimetres, rounded up: a sliver that does not fit still does not fit."""
+    return max(1, math.ceil(px / PX_PER_MM - 1e-6))
+
+
+def check_panels(document: Document, output: Output) -> None:
+    """A fixed-panel layout fits exactly: every panel holds its content, and the page count
+    is the layout's. Content that does not fit is the content file's problem, located."""
+    source = output.source.source
+    paper = PAPER_LABELS[output.paper]
+    if output.variant != "standard":
+        paper += f", {output.variant}"
+    problems = []
+    for overflow in panel_overflows(document):
+        field = f"{output.layout} panel '{overflow.panel}'"
+        if overflow.taller > 0.01:
+            message = f"content is {_mm(overflow.taller)} mm taller than the panel ({paper})"
+            problems.append(Diagnostic(source.display, 1, field, message))
+        if overflow.wider > 0.01:
+            message = f"content is {_mm(overflow.wider)} mm wider than the panel ({paper})"
+            problems.append(Diagnostic(source.display, 1, field, message))
+    exact = EXACT_PAGES.get(output.layout)
+    if exact is not None and len(document.pages) != exact:
+        message = f"{output.layout} must have exactly {exact} pages, got {len(document.pages)} ({paper})"
+        problems.append(Diagnostic(source.display, 1, "", message))
+    if problems:
+        raise ContentError(problems)
+
+
 def check_pages(document: Document, output: Output) -> None:
     minimum = MIN_PAGES.get(output.layout, 1)
     if len(document.pages) < minimum:
@@ -57,6 +154,7 @@ def check_pages(document: Document, output: Output) -> None:
                 )
             ]
         )
+    check_panels(document, output)
     stranded = stranded_headings(document)
     if stranded:
         raise StrandedHeading(f"heading stranded at the bottom of page(s) {', '.join(map(str, stranded))}")

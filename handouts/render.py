@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from handouts.catalog import Output
 from handouts.models import Clinic, Reference, UiStrings
 from handouts.models.instrument import Instrument
+from handouts.panels import PanelMap, load_panel_map, place
 
 
 def _long_date(value: dt.date, strings: UiStrings) -> str:
@@ -53,6 +54,14 @@ class HtmlRenderer:
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
         self.environment = make_environment(templates_dir)
+        self._panel_maps: dict[Path, PanelMap | None] = {}
+
+    def panel_map(self, kind: str, layout: str) -> PanelMap | None:
+        """A fixed-panel layout's map (`templates/<kind>/<layout>-panels.yaml`), read once."""
+        path = self.templates_dir / kind / f"{layout}-panels.yaml"
+        if path not in self._panel_maps:
+            self._panel_maps[path] = load_panel_map(path) if path.is_file() else None
+        return self._panel_maps[path]
 
     def render(
         self,
@@ -73,4 +82,9 @@ class HtmlRenderer:
             "instruments": instruments,
             "logo_url": (content_root / clinic.logo).resolve().as_uri() if clinic.logo else None,
         }
+        panel_map = self.panel_map(output.kind, output.layout)
+        if panel_map is not None:
+            panel_plan = place(panel_map, document)
+            context["panels"] = panel_plan.panels
+            context["refs"] = ReferenceIndex(list(panel_plan.references))
         return template.render(context)

@@ -60,8 +60,12 @@ def test_manifest_describes_each_file(shipped_build: Path) -> None:
 
 
 def brochure_entries(output: Path, variant: str | None = "standard") -> list[dict]:
-    """Brochures of one variant (None: every variant)."""
-    return [e for e in manifest(output) if e["kind"] == "brochure" and variant in (None, e["variant"])]
+    """Brochure booklets of one variant (None: every variant); tri-folds: test_trifold.py."""
+    return [
+        e
+        for e in manifest(output)
+        if e["kind"] == "brochure" and e["layout"] == "booklet" and variant in (None, e["variant"])
+    ]
 
 
 def test_paper_size_and_page_count(shipped_build: Path) -> None:

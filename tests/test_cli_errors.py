@@ -14,7 +14,7 @@ from tests.support import BROCHURE_YAML, write
 
 def booklets(name: str) -> list[str]:
     """The file names of one brochure's booklets: every variant on both papers."""
-    variants = ["", "-Large-Print", "-Print-Shop"]
+    variants = ["", "-Large-Print", "-Print-Shop", "-Trifold", "-Trifold-Print-Shop"]
     return sorted(
         f"{name}-Brochure{variant}-{paper}.pdf" for variant in variants for paper in ("A4", "Letter")
     )
@@ -40,7 +40,7 @@ def test_valid_content_builds_and_exits_0(capsys, content: Path, tmp_path: Path)
     code, out, err = build(capsys, content, tmp_path / "out")
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [*booklets("Alpha"), "manifest.json"]
-    assert "6 built" in out
+    assert "10 built" in out
 
 
 def test_unknown_field_is_reported_with_file_line_and_field(capsys, content: Path, tmp_path: Path) -> None:
@@ -199,6 +199,10 @@ def test_only_builds_the_named_document_or_output(capsys, content: Path, tmp_pat
         "alpha-booklet-letter",
         "alpha-booklet-letter-large-print",
         "alpha-booklet-letter-print-shop",
+        "alpha-trifold-a4",
+        "alpha-trifold-a4-print-shop",
+        "alpha-trifold-letter",
+        "alpha-trifold-letter-print-shop",
         "beta-booklet-a4",
     ]
 
