@@ -2,7 +2,7 @@
 # Both set up .venv (and the Debian libraries WeasyPrint needs) on first use.
 PYTHON := .venv/bin/python
 
-.PHONY: all build test lint schema clean
+.PHONY: all build test lint schema bench clean
 
 all: build
 
@@ -18,6 +18,10 @@ test:
 lint:
 	bash scripts/bootstrap.sh test
 	$(PYTHON) -m ruff check .
+
+bench:
+	bash scripts/bootstrap.sh
+	$(PYTHON) scripts/bench.py
 
 schema:
 	bash scripts/bootstrap.sh

@@ -1,26 +1,38 @@
 """The build: read, validate, render, lay out, check, write — each stage in its own module.
 
-A clinic's scripts can call `build()` directly; the command line is a thin layer over it.
+Outputs whose inputs have not changed since the last build are skipped (see cache.py);
+the rest render in a pool of worker processes (see worker.py). A clinic's scripts can
+call `build()` directly; the command line is a thin layer over it.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
+from handouts import worker
+from handouts.cache import CacheRecord, cache_key, load_cache, save_cache, still_valid
 from handouts.catalog import Output, filename_clashes, plan, select
-from handouts.checks import check_pages
-from handouts.diagnostics import ContentError, Diagnostic
+from handouts.diagnostics import Diagnostic
+from handouts.fingerprint import build_fingerprint
+from handouts.fingerprint import forget as forget_fingerprint
+from handouts.fingerprint import record as record_fingerprint
 from handouts.models import UiStrings
 from handouts.models.instrument import Instrument
 from handouts.paths import INSTRUMENTS_DIR, STYLES_DIR, TEMPLATES_DIR
+from handouts.progress import Feedback, Silent
 from handouts.reader import read_content
 from handouts.validate import ValidContent, load_tables, validate
 from handouts.writer import ManifestEntry, entry_for, read_manifest, write_atomic, write_manifest
 
-Log = Callable[[str], None]
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -30,14 +42,20 @@ class BuildSettings:
     only: list[str] = field(default_factory=list)
     templates: Path = TEMPLATES_DIR
     styles: Path = STYLES_DIR
+    jobs: int = field(default_factory=default_jobs)
+    force: bool = False
 
 
 @dataclass
 class BuildReport:
     built: list[ManifestEntry] = field(default_factory=list)
+    unchanged: list[ManifestEntry] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     unknown_ids: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
     @property
     def exit_code(self) -> int:
@@ -71,7 +89,63 @@ def _fields(output: Output) -> dict[str, str]:
     }
 
 
-def build(settings: BuildSettings, log: Log = print) -> BuildReport:
+def render_all(
+    outputs: list[Output], setup: worker.RenderSetup, jobs: int
+) -> Iterator[tuple[Output, worker.Rendered]]:
+    """Render in this process (one job) or in a pool whose workers live for the whole build."""
+    if not outputs:
+        return
+    if jobs <= 1 or len(outputs) == 1:
+        worker.start(setup)
+        for output in outputs:
+            yield output, worker.render(output)
+        return
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(outputs)),
+        mp_context=get_context("fork"),
+        initializer=worker.start,
+        initargs=(setup,),
+    ) as pool:
+        futures = {pool.submit(worker.render, output): output for output in outputs}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _expected_pages(record: CacheRecord | None, output: Output) -> int:
+    """The last build's page count, or a guess for a first build."""
+    if record is not None:
+        return record.entry.pages
+    return {"leaflet": 12, "booklet": 8}.get(output.layout, 2) + (4 if output.variant == "large-print" else 0)
+
+
+def _source_name(output: Output, content_dir: Path) -> str:
+    return output.source.source.path.resolve().relative_to(content_dir.resolve()).as_posix()
+
+
+def _content_files_with_problems(problems: list[Diagnostic], content_dir: Path) -> set[str]:
+    root = content_dir.resolve()
+    paths = (Path(problem.file).resolve() for problem in problems)
+    return {path.relative_to(root).as_posix() for path in paths if path.is_relative_to(root)}
+
+
+def _remove_stale(
+    settings: BuildSettings, records: dict[str, CacheRecord], planned: set[str], failed_files: set[str]
+) -> list[str]:
+    """Outputs no longer made (a removed topic, a renamed id): their files and records go.
+    Outputs of a content file that failed this time stay, so nothing good is lost."""
+    removed = []
+    for output_id, record in sorted(records.items()):
+        if output_id in planned or record.source in failed_files:
+            continue
+        (settings.output / record.entry.path).unlink(missing_ok=True)
+        del records[output_id]
+        removed.append(record.entry.path)
+    return removed
+
+
+def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildReport:
+    started = time.monotonic()
+    feedback = feedback or Silent()
     report = BuildReport()
     content, report.problems = load_content(settings)
     outputs = plan(content.documents)
@@ -87,45 +161,64 @@ def build(settings: BuildSettings, log: Log = print) -> BuildReport:
     if content.clinic is None:
         return report
 
-    # WeasyPrint is imported here, not at start-up: validation and --help stay fast.
-    from handouts.layout import AssetRoots, LayoutWarnings, Typesetter
-    from handouts.render import HtmlRenderer
-
-    roots = AssetRoots(templates=settings.templates, styles=settings.styles, content=settings.content)
-    renderer = HtmlRenderer(settings.templates)
-    try:
-        typesetter = Typesetter(roots, content.clinic.brand)
-    except LayoutWarnings as error:
-        report.internal_errors.append(f"stylesheets: {error}")
-        return report
-
+    fingerprint = build_fingerprint(settings.content, settings.templates, settings.styles)
+    records = load_cache(settings.output)
+    logo = settings.content / content.clinic.logo if content.clinic.logo else None
+    keys = {o.id: cache_key(o, settings.content, settings.templates, settings.styles, logo) for o in outputs}
+    feedback.start(len(outputs))
+    todo = []
     for output in outputs:
-        try:
-            strings = content.strings[output.document.language]
-            html = renderer.render(output, content.clinic, strings, content.instruments, settings.content)
-            document = typesetter.typeset(html, output.layout, output.paper, output.variant)
-            check_pages(document, output)
-            identifier = hashlib.sha256(output.id.encode()).hexdigest()[:32].encode()
-            data = typesetter.pdf_bytes(document, identifier, output.variant)
-            write_atomic(settings.output, output.filename, data)
-        except ContentError as error:
-            report.problems += error.diagnostics
-            continue
-        except LayoutWarnings as error:
-            report.internal_errors.append(f"{output.id}: WeasyPrint: {error}")
-            continue
-        except Exception as error:  # one broken document must not stop the others
-            report.internal_errors.append(f"{output.id}: {type(error).__name__}: {error}")
-            continue
-        entry = entry_for(_fields(output), output.filename, data, len(document.pages))
-        report.built.append(entry)
-        log(f"built {entry.path} ({entry.pages} pages, {entry.bytes // 1024} KB)")
+        record = records.get(output.id)
+        if (
+            not settings.force
+            and record is not None
+            and still_valid(record, keys[output.id], settings.output)
+        ):
+            report.unchanged.append(record.entry)
+            feedback.step("unchanged", output.filename)
+        else:
+            todo.append(output)
+    # Longest first, so no worker is left with a long document at the end.
+    todo.sort(key=lambda output: _expected_pages(records.get(output.id), output), reverse=True)
 
-    rebuilt = {entry.id for entry in report.built}
-    kept = [
-        entry
-        for entry_id, entry in read_manifest(settings.output).items()
-        if entry_id not in rebuilt and (settings.output / entry.path).is_file()
-    ]
-    write_manifest(settings.output, report.built + kept)
+    setup = worker.RenderSetup(
+        settings.templates,
+        settings.styles,
+        settings.content,
+        content.clinic,
+        content.strings,
+        content.instruments,
+    )
+    for output, rendered in render_all(todo, setup, settings.jobs):
+        if rendered.data is None:
+            report.problems += rendered.problems
+            report.internal_errors += [rendered.error] if rendered.error else []
+            report.failed.append(output.id)
+            feedback.step("failed", output.filename)
+            continue
+        write_atomic(settings.output, output.filename, rendered.data)
+        entry = entry_for(_fields(output), output.filename, rendered.data, rendered.pages)
+        records[output.id] = CacheRecord(keys[output.id], _source_name(output, settings.content), entry)
+        report.built.append(entry)
+        feedback.step("built", output.filename)
+
+    if not settings.only:
+        failed_files = {_source_name(o, settings.content) for o in outputs if o.id in report.failed}
+        failed_files |= _content_files_with_problems(report.problems, settings.content)
+        report.removed = _remove_stale(settings, records, {o.id for o in outputs}, failed_files)
+    current = {entry.id: entry for entry in report.built + report.unchanged}
+    for entry_id, entry in read_manifest(settings.output).items():
+        if (
+            entry_id not in current
+            and entry.path not in report.removed
+            and (settings.output / entry.path).is_file()
+        ):
+            current[entry_id] = entry
+    save_cache(settings.output, records)
+    write_manifest(settings.output, list(current.values()))
+    if settings.only or report.exit_code or report.failed:
+        forget_fingerprint(settings.output)
+    else:
+        record_fingerprint(settings.output, fingerprint)
+    report.seconds = time.monotonic() - started
     return report

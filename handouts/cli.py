@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from pathlib import Path
 from typing import NoReturn
 
-from handouts.paths import CONTENT_DIR, OUTPUT_DIR
+from handouts.fingerprint import unchanged_outputs
+from handouts.paths import CONTENT_DIR, OUTPUT_DIR, STYLES_DIR, TEMPLATES_DIR
 from handouts.reader import display_path
 
 EXIT_OK, EXIT_CONTENT, EXIT_INTERNAL = 0, 1, 2
@@ -60,17 +62,56 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="build only this document or output id (repeatable)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="render in N worker processes (default: one per core; 1: in this process)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every document, changed or not (default: skip unchanged ones)",
+    )
     return parser
 
 
-def _run_build(args: argparse.Namespace) -> int:
-    from handouts.build import BuildSettings, build
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
 
-    settings = BuildSettings(content=args.content, output=args.output or OUTPUT_DIR, only=args.only)
+
+def _nothing_to_do(args: argparse.Namespace) -> bool:
+    """The quick path: nothing changed since the last clean build, so say so and stop."""
+    if args.force or args.only or not args.content.is_dir():
+        return False
+    started = time.monotonic()
+    unchanged = unchanged_outputs(args.content, args.output or OUTPUT_DIR, TEMPLATES_DIR, STYLES_DIR)
+    if unchanged is None:
+        return False
+    print(f"0 built, {unchanged} unchanged, 0 failed, 0 removed in {time.monotonic() - started:.1f} s")
+    return True
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    if _nothing_to_do(args):
+        return EXIT_OK
+    from handouts.build import BuildSettings, build, default_jobs
+    from handouts.progress import Progress
+
+    settings = BuildSettings(
+        content=args.content,
+        output=args.output or OUTPUT_DIR,
+        only=args.only,
+        jobs=args.jobs or default_jobs(),
+        force=args.force,
+    )
     if not settings.content.is_dir():
         print(f"error: content folder not found: {settings.content}", file=sys.stderr)
         return EXIT_INTERNAL
-    report = build(settings, log=print)
+    report = build(settings, Progress(sys.stdout))
     for problem in report.problems:
         print(problem, file=sys.stderr)
     for error in report.internal_errors:
@@ -78,11 +119,14 @@ def _run_build(args: argparse.Namespace) -> int:
     for unknown in report.unknown_ids:
         because = " (it may be in a file with the problems above)" if report.problems else ""
         print(f"error: no document or output with id '{unknown}'{because}", file=sys.stderr)
-    summary = f"{len(report.built)} built"
+    summary = (
+        f"{len(report.built)} built, {len(report.unchanged)} unchanged, {len(report.failed)} failed, "
+        f"{len(report.removed)} removed in {report.seconds:.1f} s"
+    )
     if report.problems:
-        summary += f", {len(report.problems)} content problem(s)"
+        summary += f"; {len(report.problems)} content problem(s)"
     if report.internal_errors:
-        summary += f", {len(report.internal_errors)} internal error(s)"
+        summary += f"; {len(report.internal_errors)} internal error(s)"
     print(summary, file=sys.stderr if report.exit_code else sys.stdout)
     return report.exit_code
 

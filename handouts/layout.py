@@ -21,8 +21,8 @@ from weasyprint.text.fonts import FontConfiguration
 from handouts.brand import brand_stylesheet
 from handouts.fetcher import AssetFetcher
 from handouts.models import BrandColours
+from handouts.styles_plan import BRAND_SHEET, stylesheet_names
 
-BRAND_SHEET = "<clinic brand colours>"
 PRINT_SHOP = "print-shop"
 ACCESSIBLE_PDF = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
 """Files read on screens and sent by email (standard, large print, tri-fold): PDF/UA-1,
@@ -208,14 +208,7 @@ class Typesetter:
         return self._sheets[name]
 
     def stylesheets(self, layout: str, paper: str, variant: str) -> list[CSS]:
-        """Shared sheets, then paper, layout and variant ones; later sheets refine earlier ones.
-
-        Optional refinements (`booklet-a4.css`, `variant-large-print.css`,
-        `booklet-print-shop.css`) are used when the file exists.
-        """
-        names = ["fonts.css", "tokens.css", BRAND_SHEET, "base.css", f"page-{paper}.css", f"{layout}.css"]
-        optional = [f"{layout}-{paper}.css", f"variant-{variant}.css", f"{layout}-{variant}.css"]
-        names += [name for name in optional if (self.roots.styles / name).is_file()]
+        names = stylesheet_names(self.roots.styles, layout, paper, variant)
         return [self._brand if name == BRAND_SHEET else self._sheet(name) for name in names]
 
     def typeset(self, html: str, layout: str, paper: str, variant: str) -> Document:

@@ -311,7 +311,7 @@ def test_a_logo_is_a_figure_with_its_alternative_text(content: Path, tmp_path: P
     clinic = content / "clinic.yaml"
     clinic.write_text(clinic.read_text() + "logo: logo.svg\nlogo_alt: Test Clinic, a blue bar\n")
     output = tmp_path / "o"
-    assert build(BuildSettings(content=content, output=output), log=lambda _: None).exit_code == 0
+    assert build(BuildSettings(content=content, output=output)).exit_code == 0
     for entry in accessible(output):
         pdf_path = output / entry["path"]
         with pikepdf.open(pdf_path) as pdf:

@@ -13,9 +13,10 @@ from weasyprint import HTML
 from handouts.build import BuildSettings, build
 from handouts.checks import stranded_headings
 from handouts.paths import STYLES_DIR, TEMPLATES_DIR
+from handouts.progress import Silent
 from tests.support import one_line, page_texts, write
 
-QUIET = {"log": lambda _: None}
+QUIET = {"feedback": Silent()}
 
 
 def test_stranded_heading_is_detected() -> None:

@@ -79,7 +79,7 @@ def test_content_cannot_inject_markup_template_code_or_css(content: Path, tmp_pa
     )
     alpha.write_text(alpha.read_text().replace("      - It is a talk therapy.", f"      - {hostile}"))
     output = tmp_path / "out"
-    report = build(BuildSettings(content=content, output=output), log=lambda _: None)
+    report = build(BuildSettings(content=content, output=output))
     assert report.exit_code == 0, report.internal_errors
     text = "".join(" ".join(page_texts(output / "Alpha-Brochure-Letter.pdf")).split())
     assert (

@@ -1,0 +1,79 @@
+"""The quick no-change check: one digest over every input of a whole build.
+
+After a complete build without problems, the build stores this digest. The next build
+with the same digest, whose files are all still the ones it wrote, has nothing to do:
+it stops here without reading content into models or importing the renderer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from handouts.paths import INSTRUMENTS_DIR, PACKAGE_DIR
+
+FINGERPRINT_FILE = ".handouts-fingerprint.json"
+MANIFEST = "manifest.json"
+RENDERING_LIBRARIES = (
+    "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pyphen", "pillow",
+    "jinja2", "pydantic", "pyyaml",
+)  # fmt: skip
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def environment_lines() -> list[str]:
+    """The Python, the rendering libraries' versions and the package's own code."""
+    lines = [f"python={platform.python_version()}"]
+    lines += [f"{name}={_version(name)}" for name in RENDERING_LIBRARIES]
+    lines += [f"{p.relative_to(PACKAGE_DIR)}:{_digest(p)}" for p in sorted(PACKAGE_DIR.rglob("*.py"))]
+    return lines
+
+
+def build_fingerprint(content: Path, templates: Path, styles: Path) -> str:
+    lines = environment_lines()
+    for label, root in (
+        ("content", content),
+        ("templates", templates),
+        ("styles", styles),
+        ("instruments", INSTRUMENTS_DIR),
+    ):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            lines.append(f"{label}/{path.relative_to(root).as_posix()}:{_digest(path)}")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def record(output: Path, fingerprint: str) -> None:
+    from handouts.writer import write_atomic
+
+    write_atomic(output, FINGERPRINT_FILE, (json.dumps({"fingerprint": fingerprint}) + "\n").encode())
+
+
+def forget(output: Path) -> None:
+    (output / FINGERPRINT_FILE).unlink(missing_ok=True)
+
+
+def unchanged_outputs(content: Path, output: Path, templates: Path, styles: Path) -> int | None:
+    """How many outputs the last clean build made, if nothing changed since; else None."""
+    try:
+        stored = json.loads((output / FINGERPRINT_FILE).read_text(encoding="utf-8"))["fingerprint"]
+        documents = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["documents"]
+        if stored != build_fingerprint(content, templates, styles):
+            return None
+        if all(_digest(output / entry["path"]) == entry["sha256"] for entry in documents):
+            return len(documents)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None

@@ -1,0 +1,92 @@
+"""Rendering one output, in this process or in a pool worker.
+
+Each process keeps one HtmlRenderer and one Typesetter (FontConfiguration, fetcher,
+parsed stylesheets) for its whole life, so a document pays only for its own layout.
+WeasyPrint is imported here, on first use, never by a build that has nothing to render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts.catalog import Output
+from handouts.diagnostics import ContentError, Diagnostic
+from handouts.models import Clinic, Instrument, UiStrings
+
+
+@dataclass(frozen=True)
+class RenderSetup:
+    """What every render of one build shares; sent once to each worker."""
+
+    templates: Path
+    styles: Path
+    content: Path
+    clinic: Clinic
+    strings: dict[str, UiStrings]
+    instruments: dict[str, Instrument]
+
+
+@dataclass
+class Rendered:
+    output_id: str
+    data: bytes | None = None
+    pages: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None
+
+
+class _Renderer:
+    def __init__(self, setup: RenderSetup) -> None:
+        from handouts.layout import AssetRoots, Typesetter
+        from handouts.render import HtmlRenderer
+
+        self.setup = setup
+        self.html = HtmlRenderer(setup.templates)
+        roots = AssetRoots(templates=setup.templates, styles=setup.styles, content=setup.content)
+        self.typesetter = Typesetter(roots, setup.clinic.brand)
+
+    def render(self, output: Output) -> Rendered:
+        from handouts.checks import check_pages
+        from handouts.layout import LayoutWarnings
+
+        setup = self.setup
+        result = Rendered(output.id)
+        try:
+            strings = setup.strings[output.document.language]
+            html = self.html.render(output, setup.clinic, strings, setup.instruments, setup.content)
+            document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
+            check_pages(document, output)
+            identifier = hashlib.sha256(output.id.encode()).hexdigest()[:32].encode()
+            result.data = self.typesetter.pdf_bytes(document, identifier, output.variant)
+            result.pages = len(document.pages)
+        except ContentError as error:
+            result.problems = error.diagnostics
+        except LayoutWarnings as error:
+            result.error = f"{output.id}: WeasyPrint: {error}"
+        except Exception as error:  # one broken document must not stop the others
+            result.error = f"{output.id}: {type(error).__name__}: {error}"
+        return result
+
+
+_renderer: _Renderer | None = None
+_start_error: str | None = None
+
+
+def start(setup: RenderSetup) -> None:
+    """Pool initializer (and the serial build's set-up): one renderer per process.
+
+    A failure here (a broken stylesheet) is kept and reported for every output, so the
+    pool itself never breaks."""
+    global _renderer, _start_error
+    try:
+        _renderer = _Renderer(setup)
+    except Exception as error:
+        _start_error = f"{type(error).__name__}: {error}"
+
+
+def render(output: Output) -> Rendered:
+    if _renderer is None:
+        return Rendered(output.id, error=f"{output.id}: {_start_error or 'renderer not started'}")
+    return _renderer.render(output)

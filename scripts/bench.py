@@ -1,0 +1,136 @@
+"""Benchmark of the whole catalogue, on this machine, in one run (`make bench`).
+
+(a) cold full build (`generate.py --force`, worker pool),
+(b) no-change rebuild (same command without --force),
+(c) naive loop: the same final HTML rendered one document at a time by the `weasyprint`
+    command, a fresh process and WeasyPrint set-up per document, as a user calling
+    WeasyPrint directly would,
+(d) peak memory (summed RSS of the build's process tree) during a second cold build.
+Prints the figures and the ratios a/c and b/a. Not a test: timings vary by machine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from handouts.brand import brand_stylesheet  # noqa: E402
+from handouts.build import BuildSettings, load_content  # noqa: E402
+from handouts.catalog import plan  # noqa: E402
+from handouts.layout import pdf_options  # noqa: E402
+from handouts.paths import CONTENT_DIR, STYLES_DIR, TEMPLATES_DIR  # noqa: E402
+from handouts.render import HtmlRenderer  # noqa: E402
+from handouts.styles_plan import BRAND_SHEET, stylesheet_names  # noqa: E402
+
+PYTHON = sys.executable
+WEASYPRINT = str(Path(PYTHON).with_name("weasyprint"))
+
+
+def _tree_rss_bytes(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, parent = int(entry.name), int(fields.get("PPid", "0").strip())
+        children.setdefault(parent, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        total += rss.get(pid, 0)
+        pending += children.get(pid, [])
+    return total
+
+
+def timed(command: list[str], watch_memory: bool = False) -> tuple[float, int]:
+    """Wall seconds, and peak summed RSS of the process tree when asked."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT)
+    peak = 0
+    if watch_memory:
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, _tree_rss_bytes(process.pid))
+                stop.wait(0.05)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+    code = process.wait()
+    seconds = time.perf_counter() - start
+    if watch_memory:
+        stop.set()
+        sampler.join()
+    if code not in (0,):
+        raise SystemExit(f"{' '.join(command)} exited {code}")
+    return seconds, peak
+
+
+def naive_commands(workdir: Path) -> list[list[str]]:
+    """One `weasyprint` command per document, on the final HTML our templates make."""
+    content, problems = load_content(BuildSettings(content=CONTENT_DIR, output=workdir))
+    if problems or content.clinic is None:
+        raise SystemExit("content has problems: run the build first")
+    brand = workdir / "brand.css"
+    brand.write_text(brand_stylesheet(content.clinic.brand))
+    renderer = HtmlRenderer(TEMPLATES_DIR)
+    commands = []
+    for output in plan(content.documents):
+        strings = content.strings[output.document.language]
+        html = workdir / f"{output.id}.html"
+        html.write_text(renderer.render(output, content.clinic, strings, content.instruments, CONTENT_DIR))
+        command = [WEASYPRINT, "--base-url", TEMPLATES_DIR.as_uri() + "/"]
+        for name in stylesheet_names(STYLES_DIR, output.layout, output.paper, output.variant):
+            command += ["--stylesheet", str(brand if name == BRAND_SHEET else STYLES_DIR / name)]
+        options = pdf_options(output.variant)
+        if options.get("pdf_forms"):
+            command.append("--pdf-forms")
+        if options.get("pdf_variant"):
+            command += ["--pdf-variant", options["pdf_variant"]]
+        if options.get("pdf_tags"):
+            command.append("--pdf-tags")
+        commands.append([*command, str(html), str(workdir / f"{output.id}.pdf")])
+    return commands
+
+
+def main() -> None:
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="handouts-bench-") as temp:
+        folder = Path(temp)
+        build = [PYTHON, "generate.py", "--output", str(folder / "out")]
+        cold, _ = timed([*build, "--force"])
+        rebuild, _ = timed(build)
+        # Memory is sampled in a run of its own: the sampler's own work would slow (a).
+        _, peak = timed([PYTHON, "generate.py", "--output", str(folder / "memory")], watch_memory=True)
+        commands = naive_commands(folder)
+        start = time.perf_counter()
+        for command in commands:
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        naive = time.perf_counter() - start
+    print(f"machine: {cores} cores; catalogue: {len(commands)} PDFs")
+    print(f"(a) cold full build:     {cold:6.2f} s")
+    print(f"(b) no-change rebuild:   {rebuild:6.2f} s")
+    print(f"(c) naive WeasyPrint loop: {naive:6.2f} s")
+    print(f"(d) peak memory, cold:   {peak / 2**20:6.0f} MB")
+    print(f"a/c = {cold / naive:.3f} (target <= 0.2); b/a = {rebuild / cold:.3f} (target <= 0.05)")
+
+
+if __name__ == "__main__":
+    main()
