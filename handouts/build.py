@@ -20,8 +20,6 @@ from handouts.cache import CacheRecord, cache_key, load_cache, save_cache, still
 from handouts.catalog import Output, filename_clashes, plan, select
 from handouts.diagnostics import Diagnostic
 from handouts.fingerprint import build_fingerprint
-from handouts.fingerprint import forget as forget_fingerprint
-from handouts.fingerprint import record as record_fingerprint
 from handouts.models import UiStrings
 from handouts.models.instrument import Instrument
 from handouts.paths import INSTRUMENTS_DIR, STYLES_DIR, TEMPLATES_DIR
@@ -97,8 +95,11 @@ def render_all(
         return
     if jobs <= 1 or len(outputs) == 1:
         worker.start(setup)
-        for output in outputs:
-            yield output, worker.render(output)
+        try:
+            for output in outputs:
+                yield output, worker.render(output)
+        finally:
+            worker.stop()
         return
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(outputs)),
@@ -214,11 +215,8 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
             and (settings.output / entry.path).is_file()
         ):
             current[entry_id] = entry
-    save_cache(settings.output, records)
     write_manifest(settings.output, list(current.values()))
-    if settings.only or report.exit_code or report.failed:
-        forget_fingerprint(settings.output)
-    else:
-        record_fingerprint(settings.output, fingerprint)
+    complete = not (settings.only or report.exit_code or report.failed)
+    save_cache(settings.output, records, fingerprint if complete else None)
     report.seconds = time.monotonic() - started
     return report

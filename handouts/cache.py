@@ -17,12 +17,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, meta
 
 from handouts.catalog import Output
-from handouts.fingerprint import environment_lines
+from handouts.fingerprint import CACHE_FILE, environment_lines
 from handouts.paths import INSTRUMENTS_DIR
 from handouts.styles_plan import BRAND_SHEET, stylesheet_names
 from handouts.writer import ManifestEntry, write_atomic
-
-CACHE_FILE = ".handouts-cache.json"
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ def cache_key(
 def load_cache(output_dir: Path) -> dict[str, CacheRecord]:
     """The previous build's records; a missing or unreadable cache means rebuild all."""
     try:
-        raw = json.loads((output_dir / CACHE_FILE).read_text(encoding="utf-8"))
+        raw = json.loads((output_dir / CACHE_FILE).read_text(encoding="utf-8"))["outputs"]
         return {
             output_id: CacheRecord(item["key"], item["source"], ManifestEntry(**item["entry"]))
             for output_id, item in raw.items()
@@ -102,8 +100,10 @@ def load_cache(output_dir: Path) -> dict[str, CacheRecord]:
         return {}
 
 
-def save_cache(output_dir: Path, records: dict[str, CacheRecord]) -> None:
-    data = {output_id: asdict(record) for output_id, record in sorted(records.items())}
+def save_cache(output_dir: Path, records: dict[str, CacheRecord], fingerprint: str | None) -> None:
+    """The records, and the whole-build fingerprint when the build was complete and clean."""
+    outputs = {output_id: asdict(record) for output_id, record in sorted(records.items())}
+    data = {"fingerprint": fingerprint, "outputs": outputs}
     write_atomic(output_dir, CACHE_FILE, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
 
 

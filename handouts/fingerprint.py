@@ -1,8 +1,8 @@
 """The quick no-change check: one digest over every input of a whole build.
 
-After a complete build without problems, the build stores this digest. The next build
-with the same digest, whose files are all still the ones it wrote, has nothing to do:
-it stops here without reading content into models or importing the renderer.
+After a complete build without problems, the build stores this digest in its cache file.
+The next build with the same digest, whose files are all still the ones it wrote, has
+nothing to do: it stops here without reading content into models or importing the renderer.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from handouts.paths import INSTRUMENTS_DIR, PACKAGE_DIR
 
-FINGERPRINT_FILE = ".handouts-fingerprint.json"
+CACHE_FILE = ".handouts-cache.json"
 MANIFEST = "manifest.json"
 RENDERING_LIBRARIES = (
     "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pyphen", "pillow",
@@ -55,22 +55,12 @@ def build_fingerprint(content: Path, templates: Path, styles: Path) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def record(output: Path, fingerprint: str) -> None:
-    from handouts.writer import write_atomic
-
-    write_atomic(output, FINGERPRINT_FILE, (json.dumps({"fingerprint": fingerprint}) + "\n").encode())
-
-
-def forget(output: Path) -> None:
-    (output / FINGERPRINT_FILE).unlink(missing_ok=True)
-
-
 def unchanged_outputs(content: Path, output: Path, templates: Path, styles: Path) -> int | None:
     """How many outputs the last clean build made, if nothing changed since; else None."""
     try:
-        stored = json.loads((output / FINGERPRINT_FILE).read_text(encoding="utf-8"))["fingerprint"]
+        stored = json.loads((output / CACHE_FILE).read_text(encoding="utf-8"))["fingerprint"]
         documents = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["documents"]
-        if stored != build_fingerprint(content, templates, styles):
+        if stored is None or stored != build_fingerprint(content, templates, styles):
             return None
         if all(_digest(output / entry["path"]) == entry["sha256"] for entry in documents):
             return len(documents)

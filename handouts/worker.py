@@ -86,6 +86,12 @@ def start(setup: RenderSetup) -> None:
         _start_error = f"{type(error).__name__}: {error}"
 
 
+def stop() -> None:
+    """Release this process's renderer (its fonts) while the interpreter is still whole."""
+    global _renderer, _start_error
+    _renderer, _start_error = None, None
+
+
 def render(output: Output) -> Rendered:
     if _renderer is None:
         return Rendered(output.id, error=f"{output.id}: {_start_error or 'renderer not started'}")
