@@ -16,7 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from handouts import worker
-from handouts.cache import CacheRecord, cache_key, load_cache, save_cache, still_valid
+from handouts.cache import CacheRecord, cache_key, forget_templates, load_cache, save_cache, still_valid
 from handouts.catalog import Output, filename_clashes, plan, select
 from handouts.diagnostics import Diagnostic
 from handouts.fingerprint import build_fingerprint
@@ -164,6 +164,7 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
 
     fingerprint = build_fingerprint(settings.content, settings.templates, settings.styles)
     records = load_cache(settings.output)
+    forget_templates()
     logo = settings.content / content.clinic.logo if content.clinic.logo else None
     keys = {o.id: cache_key(o, settings.content, settings.templates, settings.styles, logo) for o in outputs}
     feedback.start(len(outputs))

@@ -31,8 +31,14 @@ class CacheRecord:
     entry: ManifestEntry
 
 
-@cache
 def _file_digest(path: Path) -> str:
+    """A file's digest, remembered while its size and modification time stay the same."""
+    stat = path.stat()
+    return _digest_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _digest_of(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -55,6 +61,11 @@ def _template_closure(templates_dir: Path, name: str) -> tuple[str, ...]:
         source = (templates_dir / current).read_text(encoding="utf-8")
         pending += [child for child in meta.find_referenced_templates(environment.parse(source)) if child]
     return tuple(sorted(seen))
+
+
+def forget_templates() -> None:
+    """Templates may have changed since the last build in this process."""
+    _template_closure.cache_clear()
 
 
 def output_inputs(output: Output, content_dir: Path, templates_dir: Path, styles_dir: Path) -> list[Path]:
