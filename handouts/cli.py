@@ -23,6 +23,16 @@ class AddressSafeParser(argparse.ArgumentParser):
         super().error(re.sub(r"\S*@\S*", "[address hidden]", message))
 
 
+def add_content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=CONTENT_DIR,
+        metavar="DIR",
+        help="content folder (default: handouts/content)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = AddressSafeParser(
         prog="generate.py",
@@ -41,13 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         "schema: write the JSON Schema of the content files; "
         "email: write an email draft with built PDFs attached (see: generate.py email --help)",
     )
-    parser.add_argument(
-        "--content",
-        type=Path,
-        default=CONTENT_DIR,
-        metavar="DIR",
-        help="content folder (default: handouts/content)",
-    )
+    add_content_option(parser)
     parser.add_argument(
         "--output",
         type=Path,

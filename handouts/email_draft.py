@@ -20,11 +20,11 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from handouts.catalog import KIND_LAYOUTS, PAPERS, STANDARD, Output, plan
-from handouts.cli import AddressSafeParser
+from handouts.cli import AddressSafeParser, add_content_option
 from handouts.diagnostics import Diagnostic
 from handouts.models import Clinic
 from handouts.models.common import DocumentBase
-from handouts.paths import CONTENT_DIR, OUTPUT_DIR
+from handouts.paths import OUTPUT_DIR
 from handouts.reader import display_path
 from handouts.writer import MANIFEST, ManifestEntry, UnsafeOutputPath, read_manifest, write_atomic
 
@@ -66,13 +66,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the build folder holding manifest.json (default: output/)",
     )
-    parser.add_argument(
-        "--content",
-        type=Path,
-        default=CONTENT_DIR,
-        metavar="DIR",
-        help="content folder (default: handouts/content)",
-    )
+    add_content_option(parser)
     parser.add_argument(
         "--paper", choices=PAPERS, default="letter", help="paper for a document id (default: letter)"
     )
