@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, meta
 
 from handouts.catalog import Output
-from handouts.fingerprint import CACHE_FILE, environment_lines
+from handouts.fingerprint import CACHE_FILE, environment_lines, file_sha256
 from handouts.paths import INSTRUMENTS_DIR
 from handouts.styles_plan import BRAND_SHEET, stylesheet_names
 from handouts.writer import ManifestEntry, write_atomic
@@ -39,7 +39,7 @@ def _file_digest(path: Path) -> str:
 
 @cache
 def _digest_of(path: Path, mtime_ns: int, size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_sha256(path)
 
 
 @cache
@@ -123,8 +123,4 @@ def still_valid(record: CacheRecord | None, key: str, output_dir: Path) -> bool:
     if record is None or record.key != key:
         return False
     path = output_dir / record.entry.path
-    return path.is_file() and _sha256(path) == record.entry.sha256
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return path.is_file() and file_sha256(path) == record.entry.sha256

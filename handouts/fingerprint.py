@@ -23,7 +23,7 @@ RENDERING_LIBRARIES = (
 )  # fmt: skip
 
 
-def _digest(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -38,7 +38,7 @@ def environment_lines() -> list[str]:
     """The Python, the rendering libraries' versions and the package's own code."""
     lines = [f"python={platform.python_version()}"]
     lines += [f"{name}={_version(name)}" for name in RENDERING_LIBRARIES]
-    lines += [f"{p.relative_to(PACKAGE_DIR)}:{_digest(p)}" for p in sorted(PACKAGE_DIR.rglob("*.py"))]
+    lines += [f"{p.relative_to(PACKAGE_DIR)}:{file_sha256(p)}" for p in sorted(PACKAGE_DIR.rglob("*.py"))]
     return lines
 
 
@@ -51,7 +51,7 @@ def build_fingerprint(content: Path, templates: Path, styles: Path) -> str:
         ("instruments", INSTRUMENTS_DIR),
     ):
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            lines.append(f"{label}/{path.relative_to(root).as_posix()}:{_digest(path)}")
+            lines.append(f"{label}/{path.relative_to(root).as_posix()}:{file_sha256(path)}")
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -62,7 +62,7 @@ def unchanged_outputs(content: Path, output: Path, templates: Path, styles: Path
         documents = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["documents"]
         if stored is None or stored != build_fingerprint(content, templates, styles):
             return None
-        if all(_digest(output / entry["path"]) == entry["sha256"] for entry in documents):
+        if all(file_sha256(output / entry["path"]) == entry["sha256"] for entry in documents):
             return len(documents)
     except (OSError, ValueError, KeyError, TypeError):
         pass
