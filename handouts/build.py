@@ -171,11 +171,7 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
     todo = []
     for output in outputs:
         record = records.get(output.id)
-        if (
-            not settings.force
-            and record is not None
-            and still_valid(record, keys[output.id], settings.output)
-        ):
+        if not settings.force and still_valid(record, keys[output.id], settings.output):
             report.unchanged.append(record.entry)
             feedback.step("unchanged", output.filename)
         else:
