@@ -14,6 +14,10 @@ CLINIC_FILE = "clinic.yaml"
 DOCUMENT_FOLDERS = {"brochures": "brochure", "intake": "intake"}
 """Sub-folder of the content folder -> kind of document its files hold."""
 
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it (its wheels are): the same safe
+constructors and line marks, about ten times faster than the pure-Python one."""
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -100,15 +104,18 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[SourceFile | None
         return None, [Diagnostic(shown, 0, "", f"not UTF-8 text ({error.reason})")]
     except OSError as error:
         return None, [Diagnostic(shown, 0, "", f"cannot read file: {error.strerror}")]
+    loader = SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         return None, [Diagnostic(shown, line, "", f"YAML syntax: {error.problem or error.context}")]
     except yaml.YAMLError as error:
         return None, [Diagnostic(shown, 0, "", f"YAML syntax: {error}")]
+    finally:
+        loader.dispose()
     if node is None:
         return None, [Diagnostic(shown, 1, "", "file is empty")]
     lines: dict[FieldPath, int] = {}

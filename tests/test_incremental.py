@@ -4,6 +4,7 @@ fails inside a worker is reported with its location while the others build."""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -181,3 +182,15 @@ def test_progress_is_plain_lines_when_not_a_terminal(content: Path, tmp_path: Pa
     lines = stdout.splitlines()
     assert lines[0] == "[1/1] built Alpha-Brochure-Letter.pdf"
     assert lines[1].startswith("1 built, 0 unchanged, 0 failed, 0 removed in ")
+
+
+def test_a_build_in_this_process_leaves_the_garbage_collector_as_it_was(
+    content: Path, tmp_path: Path
+) -> None:
+    """A one-job build runs in the caller's process, which switches collection off during
+    each document and freezes what lives for the build: both are undone at the end."""
+    report = build(
+        BuildSettings(content=content, output=tmp_path / "out", only=["alpha-booklet-letter"], jobs=1)
+    )
+    assert len(report.built) == 1
+    assert gc.isenabled() and gc.get_freeze_count() == 0
