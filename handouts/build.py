@@ -162,7 +162,11 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
     if content.clinic is None:
         return report
 
-    fingerprint = build_fingerprint(settings.content, settings.templates, settings.styles)
+    # Taken before anything is rendered, so an edit made during the build is seen next time;
+    # only a whole build may vouch for every output.
+    fingerprint = None
+    if not settings.only:
+        fingerprint = build_fingerprint(settings.content, settings.templates, settings.styles)
     records = load_cache(settings.output)
     forget_templates()
     logo = settings.content / content.clinic.logo if content.clinic.logo else None
@@ -213,7 +217,7 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
         ):
             current[entry_id] = entry
     write_manifest(settings.output, list(current.values()))
-    complete = not (settings.only or report.exit_code or report.failed)
+    complete = not (report.exit_code or report.failed)
     save_cache(settings.output, records, fingerprint if complete else None)
     report.seconds = time.monotonic() - started
     return report
