@@ -226,9 +226,12 @@ class Typesetter:
         return document
 
     @staticmethod
-    def pdf_bytes(document: Document, identifier: bytes, variant: str) -> bytes:
+    def pdf_bytes(document: Document, variant: str) -> bytes:
+        """The PDF, without a file identifier (`ID`, optional in PDF 1.7 and in PDF/UA-1):
+        pydyf derives its second half by serialising and compressing every object a second
+        time, about a twentieth of the build. manifest.json holds each file's SHA-256."""
         with strict_weasyprint() as collected:
-            data = document.write_pdf(pdf_identifier=identifier, finisher=_finish, **pdf_options(variant))
+            data = document.write_pdf(finisher=_finish, **pdf_options(variant))
         if collected.messages:
             raise LayoutWarnings(collected.messages)
         assert data is not None

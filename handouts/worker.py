@@ -8,7 +8,6 @@ WeasyPrint is imported here, on first use, never by a build that has nothing to 
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,8 +62,7 @@ class _Renderer:
             html = self.html.render(output, setup.clinic, strings, setup.instruments, setup.content)
             document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
             check_pages(document, output)
-            identifier = hashlib.sha256(output.id.encode()).hexdigest()[:32].encode()
-            result.data = self.typesetter.pdf_bytes(document, identifier, output.variant)
+            result.data = self.typesetter.pdf_bytes(document, output.variant)
             result.pages = len(document.pages)
         except ContentError as error:
             result.problems = error.diagnostics
