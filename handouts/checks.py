@@ -10,7 +10,8 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
 from handouts.catalog import PAPER_LABELS, Output
-from handouts.diagnostics import ContentError, Diagnostic
+from handouts.diagnostics import ContentError, Diagnostic, format_field_path
+from handouts.reader import SourceFile
 
 MIN_PAGES = {"booklet": 2, "leaflet": 1}
 EXACT_PAGES = {"trifold": 2}
@@ -54,12 +55,15 @@ def stranded_headings(document: Document) -> list[int]:
 
 @dataclass(frozen=True)
 class PanelOverflow:
-    """How far a panel's content runs past the panel's content box, in CSS px."""
+    """How far a panel's content runs past the panel's content box, in CSS px, and the
+    words that do, in reading order: below the panel, then beside it."""
 
     panel: str
     page: int
     taller: float
     wider: float
+    below: tuple[str, ...] = ()
+    beside: tuple[str, ...] = ()
 
 
 def _children(box: boxes.Box) -> list[boxes.Box]:
@@ -85,11 +89,20 @@ def _overflow(panel: boxes.Box, name: str, page: int) -> PanelOverflow:
     bottom = panel.content_box_y() + panel.height
     right = panel.content_box_x() + panel.width
     lowest, widest = bottom, right
+    below: list[str] = []
+    beside: list[str] = []
     for box in _descendants(panel):
-        lowest = max(lowest, box.border_box_y() + box.border_height())
+        box_bottom = box.border_box_y() + box.border_height()
+        lowest = max(lowest, box_bottom)
         if isinstance(box, boxes.TextBox | boxes.ReplacedBox):
-            widest = max(widest, box.border_box_x() + box.border_width())
-    return PanelOverflow(name, page, lowest - bottom, widest - right)
+            box_right = box.border_box_x() + box.border_width()
+            widest = max(widest, box_right)
+        if isinstance(box, boxes.TextBox):
+            if box_bottom > bottom + 0.01:
+                below.append(box.text)
+            if box_right > right + 0.01:
+                beside.append(box.text)
+    return PanelOverflow(name, page, lowest - bottom, widest - right, tuple(below), tuple(beside))
 
 
 def panel_overflows(document: Document) -> list[PanelOverflow]:
@@ -116,6 +129,24 @@ def _mm(px: float) -> int:
     return max(1, math.ceil(px / PX_PER_MM - 1e-6))
 
 
+MIN_SEARCH_TEXT = 8
+"""Shorter bits of a line ("1.", "or") could be found in the wrong value."""
+
+
+def _located(source: SourceFile, texts: tuple[str, ...], panel: str, message: str, here: str) -> Diagnostic:
+    """At the content value the overflowing words come from, when they are the content
+    file's own words; else at the top of the file (words from the clinic profile or the
+    strings table, a panel of fixed blocks)."""
+    for text in texts:
+        if len(text.strip()) < MIN_SEARCH_TEXT:
+            continue
+        path = source.path_of_text(text)
+        if path is not None:
+            field = format_field_path(path)
+            return Diagnostic(source.display, source.line_of(path), field, f"{panel}: {message}; {here}")
+    return Diagnostic(source.display, 1, panel, message)
+
+
 def check_panels(document: Document, output: Output) -> None:
     """A fixed-panel layout fits exactly: every panel holds its content, and the page count
     is the layout's. Content that does not fit is the content file's problem, located."""
@@ -125,13 +156,14 @@ def check_panels(document: Document, output: Output) -> None:
         paper += f", {output.variant}"
     problems = []
     for overflow in panel_overflows(document):
-        field = f"{output.layout} panel '{overflow.panel}'"
+        panel = f"{output.layout} panel '{overflow.panel}'"
         if overflow.taller > 0.01:
             message = f"content is {_mm(overflow.taller)} mm taller than the panel ({paper})"
-            problems.append(Diagnostic(source.display, 1, field, message))
+            problems.append(_located(source, overflow.below, panel, message, "it runs out of the panel here"))
         if overflow.wider > 0.01:
             message = f"content is {_mm(overflow.wider)} mm wider than the panel ({paper})"
-            problems.append(Diagnostic(source.display, 1, field, message))
+            here = "a word too long for the panel"
+            problems.append(_located(source, overflow.beside, panel, message, here))
     exact = EXACT_PAGES.get(output.layout)
     if exact is not None and len(document.pages) != exact:
         message = f"{output.layout} must have exactly {exact} pages, got {len(document.pages)} ({paper})"

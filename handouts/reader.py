@@ -32,6 +32,29 @@ class SourceFile:
         """A diagnostic pointing at the value at `path` in this file."""
         return Diagnostic(self.display, self.line_of(path), format_field_path(path), message)
 
+    def path_of_text(self, text: str) -> FieldPath | None:
+        """The first string value (in file order) that holds `text`, spaces collapsed."""
+        wanted = " ".join(text.split())
+        if not wanted:
+            return None
+
+        def search(value: Any, path: FieldPath) -> FieldPath | None:
+            if isinstance(value, str):
+                return path if wanted in " ".join(value.split()) else None
+            if isinstance(value, dict):
+                children = list(value.items())
+            elif isinstance(value, list):
+                children = list(enumerate(value))
+            else:
+                return None
+            for key, item in children:
+                found = search(item, (*path, key))
+                if found is not None:
+                    return found
+            return None
+
+        return search(self.data, ())
+
     def line_of(self, path: FieldPath) -> int:
         """The line of the deepest part of `path` the file has (1 for the top)."""
         for length in range(len(path), 0, -1):

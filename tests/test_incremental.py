@@ -138,8 +138,10 @@ def test_a_document_failing_inside_a_worker_is_located_and_the_others_build(
     assert report.exit_code == 1
     messages = sorted(str(problem) for problem in report.problems)
     assert len(messages) == 4 and len(report.failed) == 4
-    assert all(
-        m.startswith(f"{display_path(alpha)}:1: trifold panel 'inside-left': content is ") for m in messages
+    line = alpha.read_text().splitlines().index(f"      - It is a talk therapy. {word}.") + 1
+    where = f"{display_path(alpha)}:{line}: sections.what_it_is.paragraphs[0]: trifold panel 'inside-left': "
+    assert all(m.startswith(where) and m.endswith("a word too long for the panel") for m in messages), (
+        messages
     )
     assert sorted(p.name for p in output.glob("*.pdf")) == sorted(
         f"Alpha-Brochure{variant}-{paper}.pdf"

@@ -352,17 +352,32 @@ def test_content_too_tall_for_its_panel_fails_that_document_only(
         *(f"--only={i}" for i in only),
     )
     assert code == 1
-    located = re.escape(f"{display_path(brochure)}:1: trifold panel 'inside-middle': content is ")
+    # Located where the panel's content runs out of it: a value of this section or of one
+    # placed after it on the same panel.
+    located = (
+        re.escape(display_path(brochure))
+        + r":(\d+): (sections\.[\w.\[\]]+): "
+        + re.escape("trifold panel 'inside-middle': content is ")
+    )
+    here = re.escape("; it runs out of the panel here")
     lines = err.splitlines()
     letter = [
-        line for line in lines if re.fullmatch(located + r"(\d+) mm taller than the panel \(Letter\)", line)
+        line
+        for line in lines
+        if re.fullmatch(located + r"(\d+) mm taller than the panel \(Letter\)" + here, line)
     ]
     a4 = [
         line
         for line in lines
-        if re.fullmatch(located + r"(\d+) mm taller than the panel \(A4, print-shop\)", line)
+        if re.fullmatch(located + r"(\d+) mm taller than the panel \(A4, print-shop\)" + here, line)
     ]
     assert len(letter) == 1 and len(a4) == 1, err
+    line, field = re.match(located, letter[0]).groups()
+    source_lines = brochure.read_text().splitlines()
+    assert int(line) > source_lines.index("  what_to_expect:")
+    assert (
+        source_lines[int(line) - 1].strip().startswith(("- ", field.rsplit(".", 1)[-1].split("[")[0] + ":"))
+    )
     # Two long paragraphs at 12 pt in a 3.7 in panel: well over 100 mm that does not fit.
     assert 100 <= int(re.search(r"is (\d+) mm", letter[0]).group(1)) <= 250
     assert "2 content problem(s)" in err
@@ -384,9 +399,13 @@ def test_a_word_too_long_for_its_panel_is_reported_too(
         capsys, "--content", str(content), "--output", str(tmp_path / "o"), "--only", "alpha-trifold-letter"
     )
     assert code == 1
+    line = alpha.read_text().splitlines().index(f"      - It is a talk therapy. {word}.") + 1
     assert re.search(
-        re.escape(f"{display_path(alpha)}:1: trifold panel 'inside-left': content is ")
-        + r"\d+ mm wider than the panel \(Letter\)$",
+        re.escape(
+            f"{display_path(alpha)}:{line}: sections.what_it_is.paragraphs[0]: "
+            "trifold panel 'inside-left': content is "
+        )
+        + r"\d+ mm wider than the panel \(Letter\); a word too long for the panel$",
         err,
         re.MULTILINE,
     ), err
