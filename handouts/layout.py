@@ -177,8 +177,24 @@ def _form_fonts_map_every_drawn_glyph(document: Document, pdf: pydyf.PDF) -> Non
         cmap.stream[:] = [*lines[:end], *(line for batch in batches for line in batch), *lines[end:]]
 
 
+ART_BLEED_POINTS = 3 * 72 / 25.4
+"""How far print-shop art runs past the trim (styles/variant-print-shop.css, --bleed)."""
+
+
+def _bleed_box_at_the_art(document: Document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, whatever the CSS
+    bleed. Print-shop sheets are 3 mm of bleed plus 3 mm of slug for the crop marks, so
+    the BleedBox is set where the art ends: 3 mm around the trim."""
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Dictionary) and item.get("Type") == "/Page" and "TrimBox" in item:
+            left, top, right, bottom = item["TrimBox"]
+            margin = ART_BLEED_POINTS
+            item["BleedBox"] = pydyf.Array([left - margin, top - margin, right + margin, bottom + margin])
+
+
 def _finish(document: Document, pdf: pydyf.PDF) -> None:
     """Fixes applied to the PDF objects before WeasyPrint writes them."""
+    _bleed_box_at_the_art(document, pdf)
     _one_name_per_radio_group(document, pdf)
     _entries_as_list_items(document, pdf)
     _describe_links(document, pdf)

@@ -173,8 +173,12 @@ def test_print_shop_files_keep_their_bleed(shipped_build: Path) -> None:
             for page in pdf.pages:
                 media = [float(v) for v in page.MediaBox]
                 trim = [float(v) for v in page.TrimBox]
-                assert trim[0] - media[0] == pytest.approx(BLEED, abs=0.5), entry["path"]
-                assert media[2] - trim[2] == pytest.approx(BLEED, abs=0.5), entry["path"]
+                bleed = [float(v) for v in page.BleedBox]
+                assert trim[0] - bleed[0] == pytest.approx(BLEED, abs=0.5), entry["path"]
+                assert bleed[2] - trim[2] == pytest.approx(BLEED, abs=0.5), entry["path"]
+                # Outside the bleed, as much again of slug for the crop marks.
+                assert trim[0] - media[0] == pytest.approx(2 * BLEED, abs=0.5), entry["path"]
+                assert media[2] - trim[2] == pytest.approx(2 * BLEED, abs=0.5), entry["path"]
 
 
 # --- The structure tree, read back ------------------------------------------------------

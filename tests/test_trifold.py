@@ -29,6 +29,7 @@ LANDSCAPE = {"letter": (792.0, 612.0), "a4": (841.89, 595.28)}
 PT_PER_MM = 72 / 25.4
 PANEL_PAD = 0.25 * 72  # print margin inside every panel
 BLEED = 3 * PT_PER_MM
+SLUG = 3 * PT_PER_MM  # outside the bleed, for the crop marks
 
 
 def _inches(*values: float) -> list[float]:
@@ -303,11 +304,15 @@ def test_print_shop_cover_band_runs_into_the_bleed(shipped_build: Path) -> None:
             if e["topic"] == TOPICS[0] and e["paper"] == paper
         ]
         shop_pdf = shipped_build / shop["path"]
-        # Top edge of the front cover, in the bleed: the band's colour.
-        assert _pixel(shop_pdf, BLEED + width - 60, 1.5) == primary
+        trim = BLEED + SLUG  # the trim's top left, from the sheet's
+        # Top edge of the front cover, in the bleed: the band's colour; in the slug beyond
+        # it, where the crop marks are, paper.
+        assert _pixel(shop_pdf, trim + width - 60, SLUG + 1.5) == primary
+        assert _pixel(shop_pdf, trim + width - 60, SLUG - 1.5) == paper_colour
+        assert _pixel(shop_pdf, trim + width + BLEED - 1.5, trim + 30) == primary
         # On the fold between back and front cover, and right at the trim's right edge.
-        assert _pixel(shop_pdf, BLEED + FOLDS[paper]["outside"][2] + 1, BLEED + 30) == primary
-        assert _pixel(shop_pdf, BLEED + width - 1, BLEED + 30) == primary
+        assert _pixel(shop_pdf, trim + FOLDS[paper]["outside"][2] + 1, trim + 30) == primary
+        assert _pixel(shop_pdf, trim + width - 1, trim + 30) == primary
         # The standard file keeps the band inside the print margins: office printers.
         standard = shipped_trifold(shipped_build, TOPICS[0], paper)
         assert _pixel(standard, width - 60, 1.5) == paper_colour

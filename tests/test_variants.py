@@ -52,6 +52,45 @@ def test_print_shop_files_have_bleed_trim_and_crop_marks(shipped_build: Path) ->
             assert float(page.mediabox.width) >= float(bleed.width)
 
 
+def test_print_shop_crop_marks_are_not_covered_by_full_bleed_art(shipped_build: Path) -> None:
+    """Crop marks sit in the slug outside the bleed, at every corner of every page, even
+    where a cover band runs into the bleed: each mark is a dark line along the trim edge."""
+    scale = 4
+    print_shop = entries(shipped_build, variant="print-shop")
+    assert {e["layout"] for e in print_shop} == {"booklet", "trifold"}
+    for entry in print_shop:
+        document = pypdfium2.PdfDocument(shipped_build / entry["path"])
+        for number, page in enumerate(document, start=1):
+            image = page.render(scale=scale).to_pil().convert("L")
+            width, height = page.get_size()
+            edge = 2 * BLEED_POINTS  # the trim, from the sheet's edge
+            middle_of_mark = BLEED_POINTS / 2
+            beside = 1.5  # points off the mark, across it
+            for x, y, across in (
+                (middle_of_mark, edge, (0, beside)),
+                (edge, middle_of_mark, (beside, 0)),
+                (width - middle_of_mark, edge, (0, beside)),
+                (width - edge, middle_of_mark, (beside, 0)),
+                (middle_of_mark, height - edge, (0, beside)),
+                (edge, height - middle_of_mark, (beside, 0)),
+                (width - middle_of_mark, height - edge, (0, beside)),
+                (width - edge, height - middle_of_mark, (beside, 0)),
+            ):
+                on_mark = min(
+                    image.getpixel((round(x * scale) + dx, round(y * scale) + dy))
+                    for dx in (-2, -1, 0, 1, 2)
+                    for dy in (-2, -1, 0, 1, 2)
+                )
+                paper = [
+                    image.getpixel(
+                        (round((x + sign * across[0]) * scale), round((y + sign * across[1]) * scale))
+                    )
+                    for sign in (-1, 1)
+                ]
+                # A black line on white paper, not on a band that runs over it.
+                assert on_mark < 40 and paper == [255, 255], (entry["path"], number, x, y, on_mark, paper)
+
+
 def test_print_shop_text_stays_4mm_inside_the_trim(shipped_build: Path) -> None:
     for entry in entries(shipped_build, variant="print-shop"):
         document = pypdfium2.PdfDocument(shipped_build / entry["path"])
@@ -70,8 +109,13 @@ def test_print_shop_cover_band_runs_into_the_bleed(shipped_build: Path) -> None:
     entry = entries(shipped_build, variant="print-shop", layout="booklet", paper="letter")[0]
     page = pypdfium2.PdfDocument(shipped_build / entry["path"])[0]
     image = page.render(scale=1, crop=(0, 0, 0, 0)).to_pil().convert("RGB")
-    # The page image includes the bleed: its top-left corner pixel is the band's colour.
-    assert image.getpixel((1, 1)) == image.getpixel((image.width // 2, 20)) != (255, 255, 255)
+    band = image.getpixel((image.width // 2, 30))
+    assert band != (255, 255, 255)
+    # The sheet is the trim, 3 mm of bleed and 3 mm of slug: the band fills the bleed
+    # at the top left corner, and stops where the slug begins.
+    slug = round(BLEED_POINTS)
+    assert image.getpixel((slug + 1, slug + 1)) == band
+    assert image.getpixel((slug - 2, slug + 1)) == image.getpixel((slug + 1, slug - 2)) == (255, 255, 255)
 
 
 def test_standard_text_is_12pt_or_more(shipped_build: Path) -> None:
