@@ -20,13 +20,15 @@ from handouts.cache import CacheRecord, cache_key, forget_templates, load_cache,
 from handouts.catalog import Output, filename_clashes, plan, select
 from handouts.diagnostics import Diagnostic
 from handouts.fingerprint import build_fingerprint
+from handouts.glyphs import drawable_characters
 from handouts.models import UiStrings
 from handouts.models.instrument import Instrument
+from handouts.output_folder import Checkpoint, OutputFolder, OutputFolderError, locked
 from handouts.paths import INSTRUMENTS_DIR, STYLES_DIR, TEMPLATES_DIR
 from handouts.progress import Feedback, Silent
 from handouts.reader import read_content
 from handouts.validate import ValidContent, load_tables, validate
-from handouts.writer import ManifestEntry, entry_for, read_manifest, write_atomic, write_manifest
+from handouts.writer import ManifestEntry, entry_for, read_manifest
 
 
 def default_jobs() -> int:
@@ -42,6 +44,8 @@ class BuildSettings:
     styles: Path = STYLES_DIR
     jobs: int = field(default_factory=default_jobs)
     force: bool = False
+    checkpoint: Checkpoint | None = None
+    """Told each step of the write sequence (see output_folder); for tests that stop there."""
 
 
 @dataclass
@@ -53,11 +57,12 @@ class BuildReport:
     problems: list[Diagnostic] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
     unknown_ids: list[str] = field(default_factory=list)
+    folder_error: str | None = None
     seconds: float = 0.0
 
     @property
     def exit_code(self) -> int:
-        if self.internal_errors or (self.unknown_ids and not self.problems):
+        if self.folder_error or self.internal_errors or (self.unknown_ids and not self.problems):
             return 2
         return 1 if self.problems else 0
 
@@ -69,7 +74,7 @@ def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic
     problems += found
     tree, found = read_content(settings.content)
     problems += found
-    content, found = validate(tree, strings, instruments)
+    content, found = validate(tree, strings, instruments, drawable_characters(settings.styles / "fonts"))
     return content, problems + found
 
 
@@ -129,16 +134,14 @@ def _content_files_with_problems(problems: list[Diagnostic], content_dir: Path) 
     return {path.relative_to(root).as_posix() for path in paths if path.is_relative_to(root)}
 
 
-def _remove_stale(
-    settings: BuildSettings, records: dict[str, CacheRecord], planned: set[str], failed_files: set[str]
-) -> list[str]:
-    """Outputs no longer made (a removed topic, a renamed id): their files and records go.
-    Outputs of a content file that failed this time stay, so nothing good is lost."""
+def _stale(records: dict[str, CacheRecord], planned: set[str], failed_files: set[str]) -> list[str]:
+    """Outputs no longer made (a removed topic, a renamed id): their records go now, their
+    files when the build commits. Outputs of a content file that failed this time stay, so
+    nothing good is lost."""
     removed = []
     for output_id, record in sorted(records.items()):
         if output_id in planned or record.source in failed_files:
             continue
-        (settings.output / record.entry.path).unlink(missing_ok=True)
         del records[output_id]
         removed.append(record.entry.path)
     return removed
@@ -167,6 +170,25 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
     fingerprint = None
     if not settings.only:
         fingerprint = build_fingerprint(settings.content, settings.templates, settings.styles)
+    try:
+        with locked(settings.output, settings.checkpoint) as folder:
+            _render_and_commit(settings, content, outputs, fingerprint, folder, feedback, report)
+    except OutputFolderError as error:
+        report.folder_error = str(error)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _render_and_commit(
+    settings: BuildSettings,
+    content: ValidContent,
+    outputs: list[Output],
+    fingerprint: str | None,
+    folder: OutputFolder,
+    feedback: Feedback,
+    report: BuildReport,
+) -> None:
+    assert content.clinic is not None
     records = load_cache(settings.output)
     forget_templates()
     logo = settings.content / content.clinic.logo if content.clinic.logo else None
@@ -198,7 +220,7 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
             report.failed.append(output.id)
             feedback.step("failed", output.filename)
             continue
-        write_atomic(settings.output, output.filename, rendered.data)
+        folder.stage(output.filename, rendered.data)
         entry = entry_for(_fields(output), output.filename, rendered.data, rendered.pages)
         records[output.id] = CacheRecord(keys[output.id], _source_name(output, settings.content), entry)
         report.built.append(entry)
@@ -207,17 +229,20 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
     if not settings.only:
         failed_files = {_source_name(o, settings.content) for o in outputs if o.id in report.failed}
         failed_files |= _content_files_with_problems(report.problems, settings.content)
-        report.removed = _remove_stale(settings, records, {o.id for o in outputs}, failed_files)
-    current = {entry.id: entry for entry in report.built + report.unchanged}
-    for entry_id, entry in read_manifest(settings.output).items():
+        report.removed = _stale(records, {o.id for o in outputs}, failed_files)
+    before = read_manifest(settings.output)
+    after = {entry.id: entry for entry in report.built + report.unchanged}
+    for entry_id, entry in before.items():
         if (
-            entry_id not in current
+            entry_id not in after
             and entry.path not in report.removed
             and (settings.output / entry.path).is_file()
         ):
-            current[entry_id] = entry
-    write_manifest(settings.output, list(current.values()))
+            after[entry_id] = entry
     complete = not (report.exit_code or report.failed)
-    save_cache(settings.output, records, fingerprint if complete else None)
-    report.seconds = time.monotonic() - started
-    return report
+    folder.commit(
+        before,
+        after,
+        report.removed,
+        lambda: save_cache(settings.output, records, fingerprint if complete else None),
+    )

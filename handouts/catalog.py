@@ -85,17 +85,20 @@ def plan(documents: list[ValidDocument]) -> list[Output]:
 
 
 def filename_clashes(outputs: list[Output]) -> list[Diagnostic]:
-    """Two documents whose ids give the same file name: the later one is reported."""
-    owners: dict[str, Output] = {}
-    problems = []
+    """Documents whose ids give one file name: each is reported, naming the others, and
+    neither is built, so the last good PDFs stay."""
+    makers: dict[str, dict[str, Output]] = {}
     for output in outputs:
-        first = owners.setdefault(output.filename, output)
-        if first is not output and first.document.id != output.document.id:
-            message = (
-                f"file name {output.filename} is already made by id '{first.document.id}'; choose another id"
+        makers.setdefault(output.filename, {}).setdefault(output.document.id, output)
+    problems: dict[tuple[str, str], Diagnostic] = {}
+    for filename, by_id in makers.items():
+        for document_id, output in by_id.items() if len(by_id) > 1 else ():
+            others = ", ".join(f"'{other}'" for other in by_id if other != document_id)
+            message = f"file name {filename} is also made by id {others}; choose another id"
+            problems.setdefault(
+                (output.source.source.display, others), output.source.source.problem(("id",), message)
             )
-            problems.append(output.source.source.problem(("id",), message))
-    return problems
+    return list(problems.values())
 
 
 def select(outputs: list[Output], wanted: list[str]) -> tuple[list[Output], list[str]]:

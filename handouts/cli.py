@@ -118,6 +118,9 @@ def _run_build(args: argparse.Namespace) -> int:
     report = build(settings, Progress(sys.stdout))
     for problem in report.problems:
         print(problem, file=sys.stderr)
+    if report.folder_error:
+        print(f"error: {report.folder_error}", file=sys.stderr)
+        return EXIT_INTERNAL
     for error in report.internal_errors:
         print(f"internal error: {error}", file=sys.stderr)
     for unknown in report.unknown_ids:

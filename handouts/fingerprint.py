@@ -56,14 +56,21 @@ def build_fingerprint(content: Path, templates: Path, styles: Path) -> str:
 
 
 def unchanged_outputs(content: Path, output: Path, templates: Path, styles: Path) -> int | None:
-    """How many outputs the last clean build made, if nothing changed since; else None."""
+    """How many outputs the last clean build made, if nothing changed since; else None.
+    The manifest must list exactly what that build recorded, each file still as written:
+    a build stopped half way through writing has a manifest that lists less."""
     try:
-        stored = json.loads((output / CACHE_FILE).read_text(encoding="utf-8"))["fingerprint"]
+        cache = json.loads((output / CACHE_FILE).read_text(encoding="utf-8"))
         documents = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["documents"]
-        if stored is None or stored != build_fingerprint(content, templates, styles):
+        recorded = sorted(
+            (item["entry"] for item in cache["outputs"].values()), key=lambda entry: entry["id"]
+        )
+        if cache["fingerprint"] is None or recorded != documents:
+            return None
+        if cache["fingerprint"] != build_fingerprint(content, templates, styles):
             return None
         if all(file_sha256(output / entry["path"]) == entry["sha256"] for entry in documents):
             return len(documents)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return None

@@ -10,13 +10,24 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from handouts.assets import ImageProblem, check_image
 from handouts.brand import contrast_failures
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
+from handouts.glyphs import undrawable
 from handouts.models import Brochure, Clinic, UiStrings
-from handouts.models.clinic import Email, HexColour, Phone
-from handouts.models.common import DocumentBase, HttpsUrl, LanguageTag, Pmid, Slug, Version
+from handouts.models.clinic import CountryCode, CrisisNumber, Email, EmergencyNumber, HexColour, Phone
+from handouts.models.common import (
+    LINE_PATTERN,
+    TEXT_PATTERN,
+    DocumentBase,
+    HttpsUrl,
+    LanguageTag,
+    Pmid,
+    Slug,
+    Version,
+)
 from handouts.models.instrument import Instrument
-from handouts.models.intake import FormField, Intake, QuestionnaireInput
+from handouts.models.intake import FieldName, FormField, Intake, QuestionnaireInput
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -76,8 +87,16 @@ def _pattern_hints() -> dict[str, str]:
         LanguageTag: "write a language tag, e.g. 'en' or 'es-MX'",
         Phone: "write a phone number with digits, spaces, brackets, dots or hyphens",
         Email: "write an email address, e.g. 'care@example.org'",
+        FieldName: "write a field name in lower-case letters, digits and underscores, "
+        "starting with a letter, e.g. 'first_name' (no spaces)",
+        CountryCode: "write a two-letter country code in capitals, e.g. 'US' or 'GB'",
+        CrisisNumber: "write the number to call or text, with digits, e.g. '988'",
+        EmergencyNumber: "write the emergency number with digits only, e.g. '911' or '999'",
     }
-    return {metadata.pattern: hint for kind, hint in hints.items() for metadata in kind.__metadata__}
+    by_pattern = {metadata.pattern: hint for kind, hint in hints.items() for metadata in kind.__metadata__}
+    by_pattern[TEXT_PATTERN] = "remove invisible control and formatting characters"
+    by_pattern[LINE_PATTERN] = "write it on one line, without invisible control and formatting characters"
+    return by_pattern
 
 
 PATTERN_HINTS = _pattern_hints()
@@ -96,9 +115,9 @@ def _message(error: ErrorDetails) -> str:
     if kind == "union_tag_not_found":
         return f"{_discriminator(error)} is missing"
     if kind == "string_pattern_mismatch":
-        pattern = context.get("pattern", "")
-        if pattern in PATTERN_HINTS:
-            return PATTERN_HINTS[pattern]
+        return PATTERN_HINTS.get(context.get("pattern", ""), "not in the form this field takes")
+    if kind.startswith(("date_", "datetime_")):
+        return f"{error.get('input')!s} is not a real date; write it as YYYY-MM-DD, e.g. 2027-02-28"
     if kind == "extra_forbidden":
         return "unknown field; check its spelling and indentation"
     if kind == "missing":
@@ -164,9 +183,10 @@ def check_clinic(clinic: Clinic, source: SourceFile, content_root: Path) -> list
         path = ("brand", token)
         problems.append(source.problem(path, failure.message()))
     if clinic.logo is not None:
-        logo = content_root / clinic.logo
-        if not logo.is_file():
-            problems.append(source.problem(("logo",), f"no file '{clinic.logo}' in the content folder"))
+        try:
+            check_image(content_root / clinic.logo, content_root)
+        except ImageProblem as problem:
+            problems.append(source.problem(("logo",), f"'{clinic.logo}' {problem}"))
         if clinic.logo_alt is None:
             problems.append(source.problem(("logo_alt",), "a logo needs alternative text for screen readers"))
     return problems
@@ -222,24 +242,47 @@ def check_form(intake: Intake, source: SourceFile, instruments: dict[str, Instru
     return problems
 
 
+def _same_ids(documents: list[tuple[DocumentBase, SourceFile]]) -> list[Diagnostic]:
+    """Two files that claim one id would overwrite each other's PDFs: both are reported,
+    each naming the other, and neither is built, so the last good PDFs stay."""
+    owners: dict[str, list[SourceFile]] = {}
+    for document, source in documents:
+        owners.setdefault(document.id, []).append(source)
+    problems = []
+    for document_id, sources in owners.items():
+        for source in sources if len(sources) > 1 else ():
+            others = ", ".join(other.display for other in sources if other is not source)
+            message = (
+                f"id '{document_id}' is also used by {others}; give each document its own id "
+                "(neither is built until then)"
+            )
+            problems.append(source.problem(("id",), message))
+    return problems
+
+
 def validate(
-    tree: ContentTree, strings: dict[str, UiStrings], instruments: dict[str, Instrument]
+    tree: ContentTree,
+    strings: dict[str, UiStrings],
+    instruments: dict[str, Instrument],
+    drawable: frozenset[int],
 ) -> tuple[ValidContent, list[Diagnostic]]:
+    """Every file to models and cross-checks; `drawable`: the characters the fonts have."""
     problems: list[Diagnostic] = []
     clinic = None
     if tree.clinic is not None:
         clinic, found = _parse(Clinic, tree.clinic)
-        problems += found
+        found += undrawable(tree.clinic, drawable)
         if clinic is not None:
-            found = check_clinic(clinic, tree.clinic, tree.root)
-            problems += found
-            if found:
-                clinic = None
+            found += check_clinic(clinic, tree.clinic, tree.root)
+        problems += found
+        if found:
+            clinic = None
 
-    documents: list[ValidDocument] = []
-    ids: dict[str, str] = {}
+    parsed: list[tuple[DocumentBase, SourceFile]] = []
+    failed: set[str] = set()
     for kind, source in tree.documents:
         document, found = _parse(DOCUMENT_MODELS[kind], source)
+        found += undrawable(source, drawable)
         if document is not None:
             found += check_references(document, source)
             if isinstance(document, Intake):
@@ -251,13 +294,14 @@ def validate(
                         f"no string table for '{document.language}' (have: {', '.join(sorted(strings))})",
                     )
                 )
-            if document.id in ids:
-                found.append(
-                    source.problem(("id",), f"id '{document.id}' is already used by {ids[document.id]}")
-                )
-            else:
-                ids[document.id] = source.display
+            parsed.append((document, source))
         problems += found
-        if document is not None and not found:
-            documents.append(ValidDocument(document, source))
+        if found:
+            failed.add(source.display)
+    clashes = _same_ids(parsed)
+    problems += clashes
+    failed |= {problem.file for problem in clashes}
+    documents = [
+        ValidDocument(document, source) for document, source in parsed if source.display not in failed
+    ]
     return ValidContent(clinic, tree.clinic, documents, strings, instruments), problems

@@ -61,7 +61,7 @@ class _Renderer:
             strings = setup.strings[output.document.language]
             html = self.html.render(output, setup.clinic, strings, setup.instruments, setup.content)
             document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
-            check_pages(document, output)
+            check_pages(document, output, setup.clinic.limits.max_pages)
             result.data = self.typesetter.pdf_bytes(document, output.variant)
             result.pages = len(document.pages)
         except ContentError as error:

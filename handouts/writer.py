@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.json"
+PARTIAL_PREFIX = ".partial-"
 
 
 class UnsafeOutputPath(ValueError):
@@ -25,7 +26,7 @@ def write_atomic(folder: Path, name: str, data: bytes, mode: int = 0o644) -> Pat
     if target.parent != folder:
         raise UnsafeOutputPath(f"{name!r} is not a plain file name inside the output folder")
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=PARTIAL_PREFIX, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

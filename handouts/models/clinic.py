@@ -18,6 +18,10 @@ Email = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$", max_length=254)
 ]
 
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+CrisisNumber = Annotated[str, StringConstraints(pattern=r"^[0-9 +-]{2,20}$")]
+EmergencyNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
+
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
 
@@ -33,10 +37,21 @@ class BrandColours(StrictModel):
 class CrisisLine(StrictModel):
     """Where to get help right now, for the clinic's country. Defaults are for the US."""
 
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "US"
+    country: CountryCode = "US"
     service: ShortText = "988 Suicide and Crisis Lifeline"
-    call_or_text: Annotated[str, StringConstraints(pattern=r"^[0-9 +-]{2,20}$")] = "988"
-    emergency: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")] = "911"
+    call_or_text: CrisisNumber = "988"
+    emergency: EmergencyNumber = "911"
+
+
+class Limits(StrictModel):
+    """Bounds the build holds every document to; a clinic may move them."""
+
+    max_pages: int = Field(
+        default=32,
+        ge=2,
+        le=200,
+        description="The most pages one PDF may have; a longer one fails with a located message.",
+    )
 
 
 class Clinic(StrictModel):
@@ -52,6 +67,7 @@ class Clinic(StrictModel):
     logo_alt: ShortText | None = Field(default=None, description="Alternative text for the logo.")
     brand: BrandColours = Field(default_factory=BrandColours)
     crisis: CrisisLine = Field(default_factory=CrisisLine)
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("logo")
     @classmethod

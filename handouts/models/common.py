@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from handouts.models.characters import character_problem
 
 # Lists longer than this are hard to take in (CDC Clear Communication Index).
 MAX_LIST_ITEMS = 7
@@ -17,12 +19,35 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=2000, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")
-]
-"""Patient-facing text: plain, no control characters. Templates escape it."""
+def _printable(one_line: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        problem = character_problem(value, one_line)
+        if problem:
+            raise ValueError(problem)
+        return value
 
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=160, pattern=r"^[^\n\x00-\x1f\x7f]*$")]
+    return AfterValidator(check)
+
+
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]*$"
+LINE_PATTERN = r"^[^\n\x00-\x1f\x7f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]*$"
+"""What editors that read the JSON Schema check as you type; the build checks more
+(handouts.models.characters) and says which character, where."""
+
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    _printable(one_line=False),
+    Field(json_schema_extra={"pattern": TEXT_PATTERN}),
+]
+"""Patient-facing text: plain, nothing invisible that changes what is read. Templates escape it."""
+
+ShortText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=160),
+    _printable(one_line=True),
+    Field(json_schema_extra={"pattern": LINE_PATTERN}),
+]
 """One line: a heading, a name, a label."""
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
