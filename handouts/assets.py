@@ -12,6 +12,8 @@ import struct
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+from handouts.confined import OutsideContent, TooLarge, read_confined
+
 MAX_IMAGE_BYTES = 1024 * 1024
 MAX_PIXELS_A_SIDE = 4000
 """A logo printed 2 in wide at 300 dpi is 600 px; 4000 leaves room and stops a decompression bomb."""
@@ -82,14 +84,14 @@ def _check_svg(data: bytes) -> None:
 
 def check_image(path: Path, root: Path) -> None:
     """Raises ImageProblem when `path` is not a usable PNG, JPEG or SVG inside `root`."""
-    if not path.resolve().is_relative_to(root.resolve()):
-        raise ImageProblem("links to a file outside the content folder; copy the file in instead")
-    if not path.is_file():
-        raise ImageProblem("is not in the content folder")
-    with path.open("rb") as stream:
-        data = stream.read(MAX_IMAGE_BYTES + 1)
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ImageProblem(f"is larger than {MAX_IMAGE_BYTES // 1024} KB; save a smaller image")
+    try:
+        data = read_confined(path, root, MAX_IMAGE_BYTES)
+    except OutsideContent as error:
+        raise ImageProblem(str(error)) from None
+    except FileNotFoundError:
+        raise ImageProblem("is not in the content folder") from None
+    except TooLarge:
+        raise ImageProblem(f"is larger than {MAX_IMAGE_BYTES // 1024} KB; save a smaller image") from None
     suffix = path.suffix.lower()
     if suffix == ".svg":
         _check_svg(data)

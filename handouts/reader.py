@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from handouts.confined import OutsideContent, TooLarge, read_confined
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 
 CLINIC_FILE = "clinic.yaml"
@@ -182,16 +183,15 @@ def _line_at(text: str, position: int) -> int:
 def _read_text(path: Path, root: Path | None) -> str:
     """The file's text, if it is a regular UTF-8 file of bounded size inside `root`.
     Raises UnreadableFile."""
-    if root is not None and not path.resolve().is_relative_to(root.resolve()):
-        raise UnreadableFile("links to a file outside the content folder; copy the file in instead")
-    if not path.is_file():
-        raise UnreadableFile("not a regular file")
-    with path.open("rb") as stream:
-        data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(
-            f"file is larger than {MAX_FILE_BYTES // 1024} KB; a handout's content is far smaller"
-        )
+    try:
+        data = read_confined(path, root, MAX_FILE_BYTES)
+    except OutsideContent as error:
+        raise UnreadableFile(str(error)) from None
+    except FileNotFoundError:
+        raise UnreadableFile("not a regular file") from None
+    except TooLarge:
+        message = f"file is larger than {MAX_FILE_BYTES // 1024} KB; a handout's content is far smaller"
+        raise UnreadableFile(message) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
