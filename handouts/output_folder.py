@@ -138,7 +138,8 @@ def locked(path: Path, checkpoint: Checkpoint | None = None) -> Iterator[OutputF
                 leftover.unlink(missing_ok=True)
         yield folder
     except OSError as error:
-        name = Path(error.filename).name if error.filename else path
+        target = error.filename2 or error.filename  # a rename names its destination second
+        name = Path(target).name if target else path
         raise OutputFolderError(f"cannot write {name} in {path}: {_describe(error)}") from None
     finally:
         folder.discard_staged()
