@@ -219,6 +219,8 @@ def read_yaml(
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
+        if mark and text[mark.index : mark.index + 1] == "\t":
+            return None, [Diagnostic(shown, line, "", "YAML syntax: a tab character; indent with spaces")]
         return None, [Diagnostic(shown, line, "", f"YAML syntax: {error.problem or error.context}")]
     except yaml.reader.ReaderError as error:
         code = ord(error.character) if isinstance(error.character, str) else error.character

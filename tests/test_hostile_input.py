@@ -130,6 +130,11 @@ BROKEN_FILES = [
         " file is larger than 256 KB; a handout's content is far smaller",
     ),
     (
+        "tab-indentation",
+        brochure("tabs", **{"  what_it_is:": "\twhat_it_is:"}),
+        "20: YAML syntax: a tab character; indent with spaces",
+    ),
+    (
         "python-tag",
         brochure("tag", **{"title: Tag therapy": "title: !!python/object/apply:os.system [echo]"}),
         "4: YAML syntax: could not determine a constructor for the tag "
