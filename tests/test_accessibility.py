@@ -32,6 +32,7 @@ from tests.support import write
 ACCESSIBLE_VARIANTS = ("standard", "large-print")
 PRINT_SHOP = "print-shop"
 SIZE_BUDGET = 150_000  # bytes, for every file a patient may get by email
+INTAKE_SIZE_BUDGET = 200_000  # issue 17: intake leaflets, with their many form fields
 BLEED = 3 / 25.4 * 72  # 3 mm in points
 CLINIC = yaml.safe_load((CONTENT_DIR / "clinic.yaml").read_text())
 XMP = {
@@ -415,13 +416,14 @@ def test_author_is_the_clinic_and_producer_names_no_person(shipped_build: Path) 
 # --- Size ----------------------------------------------------------------------------------
 
 
-def test_every_file_but_print_shop_is_150_kb_or_less(shipped_build: Path) -> None:
+def test_every_file_but_print_shop_is_within_its_size_budget(shipped_build: Path) -> None:
     checked = 0
     for entry in manifest(shipped_build):
         if entry["variant"] == PRINT_SHOP:
             continue
         size = (shipped_build / entry["path"]).stat().st_size
         assert size == entry["bytes"]
-        assert size <= SIZE_BUDGET, f"{entry['path']}: {size} bytes"
+        budget = INTAKE_SIZE_BUDGET if entry["kind"] == "intake" else SIZE_BUDGET
+        assert size <= budget, f"{entry['path']}: {size} bytes"
         checked += 1
     assert checked >= 8

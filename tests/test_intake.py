@@ -1,11 +1,14 @@
-"""Intake leaflets as a patient and a clinic get them: real form fields, exact screening
-questionnaires, guidance beside PHQ-9 item 9, small files, located form mistakes."""
+"""Intake leaflets as a patient and a clinic get them: real form fields, tables to write in,
+exact screening questionnaires, guidance beside PHQ-9 item 9, small files, located form
+mistakes."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pytest
 import yaml
@@ -14,9 +17,10 @@ from handouts.cli import main
 from handouts.paths import CONTENT_DIR
 from handouts.reader import display_path
 from tests.support import one_line, page_texts, write
+from tests.test_accessibility import kids, role
 
 INTAKES = sorted((CONTENT_DIR / "intake").glob("*.yaml"))
-MAX_BYTES = 150 * 1024
+MAX_BYTES = 200 * 1024  # issue 17: intake leaflets may be up to 200 KB
 
 # The published wording (Pfizer's PHQ-9 and GAD-7, English), kept here independently of
 # handouts/instruments/ so an edit there fails this test.
@@ -48,6 +52,37 @@ CREDIT = (
     "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, with an "
     "educational grant from Pfizer Inc. No permission required to reproduce, translate, display or distribute."
 )
+# AUDIT-C in its US wording, as the U.S. Department of Veterans Affairs publishes it
+# (https://hepatitis.va.gov/alcohol/treatment/audit-c.asp; see /work/notes/research-audit-c.md):
+# each item with its own answers and their points.
+AUDIT_C_TITLE = "Alcohol Use Disorders Identification Test - Consumption (AUDIT-C)"
+AUDIT_C = [
+    (
+        "How often did you have a drink containing alcohol in the past year?",
+        [
+            "Never",
+            "Monthly or less",
+            "2 to 4 times per month",
+            "2 to 3 times per week",
+            "4 or more times per week",
+        ],
+    ),
+    (
+        "On days in the past year when you drank alcohol how many drinks did you typically drink?",
+        ["0, 1, or 2", "3 or 4", "5 or 6", "7 - 9", "10 or more"],
+    ),
+    (
+        "How often did you have 6 or more (for men) or 4 or more (for women and everyone 65 and older) "
+        "drinks on an occasion in the past year?",
+        ["Never", "Less than monthly", "Monthly", "Weekly", "Daily or almost daily"],
+    ),
+]
+AUDIT_C_CREDIT = (
+    "AUDIT-C as published by the U.S. Department of Veterans Affairs. A short form of the Alcohol Use "
+    "Disorders Identification Test (AUDIT) of the World Health Organization. In the public domain."
+)
+INSTRUMENT_ITEMS = {"phq-9": 9, "gad-7": 7, "audit-c": 3}
+KETAMINE_LETTER = "Psychodynamic-Therapy-With-Ketamine-Intake-Form-Letter.pdf"
 
 
 def intake_entries(output: Path) -> list[dict]:
@@ -57,6 +92,37 @@ def intake_entries(output: Path) -> list[dict]:
 
 def fields_of(pdf: Path) -> dict:
     return pypdf.PdfReader(pdf).get_fields()
+
+
+def output_files(output: Path, letter: str) -> list[Path]:
+    """A Letter standard file's four outputs: standard and large print, Letter and A4."""
+    stem = letter.removesuffix("-Letter.pdf")
+    names = [f"{stem}-{paper}.pdf" for paper in ("Letter", "A4")]
+    names += [f"{stem.replace('-Form', '-Form-Large-Print')}-{paper}.pdf" for paper in ("Letter", "A4")]
+    return [output / name for name in names]
+
+
+def field_pages(pdf: Path) -> dict[str, set[int]]:
+    """Each form field's name and the pages (from 1) its widgets are on."""
+    pages: dict[str, set[int]] = {}
+    for number, page in enumerate(pypdf.PdfReader(pdf).pages, start=1):
+        for annotation in page.get("/Annots", []):
+            widget = annotation.get_object()
+            if widget.get("/Subtype") != "/Widget":
+                continue
+            name = widget.get("/T") or widget["/Parent"].get_object()["/T"]
+            pages.setdefault(str(name), set()).add(number)
+    return pages
+
+
+def descendants(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    """Structure elements under `element`, depth first, in reading order."""
+    found = []
+    for kid in kids(element):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found.append(kid)
+            found += descendants(kid)
+    return found
 
 
 def test_both_leaflets_are_built_on_letter_and_a4(shipped_build: Path) -> None:
@@ -71,7 +137,7 @@ def test_both_leaflets_are_built_on_letter_and_a4(shipped_build: Path) -> None:
     }
 
 
-def test_each_leaflet_is_150_kb_or_less(shipped_build: Path) -> None:
+def test_each_leaflet_is_200_kb_or_less(shipped_build: Path) -> None:
     for entry in intake_entries(shipped_build):
         assert (shipped_build / entry["path"]).stat().st_size <= MAX_BYTES, entry["path"]
 
@@ -86,8 +152,12 @@ def test_every_declared_field_is_a_real_form_field(shipped_build: Path) -> None:
                 kind, name = field["type"], field["name"]
                 if kind == "checklist":
                     expected |= {f"{name}_{n}": "/Btn" for n in range(1, len(field["options"]) + 1)}
+                elif kind == "table":
+                    columns = [column["name"] for column in field["columns"]]
+                    cells = [f"{name}_r{r}_{c}" for r in range(1, field["rows"] + 1) for c in columns]
+                    expected |= dict.fromkeys(cells, "/Tx")
                 elif kind == "questionnaire":
-                    count = 9 if field["instrument"] == "phq-9" else 7
+                    count = INSTRUMENT_ITEMS[field["instrument"]]
                     expected |= {f"{name}_{n}": "/Btn" for n in range(1, count + 1)}
                     expected[f"{name}_total"] = "/Tx"
                     if field["instrument"] == "phq-9":
@@ -170,15 +240,20 @@ def test_blank_form_has_room_to_write_by_hand(shipped_build: Path) -> None:
 
 
 def test_filled_form_reads_back(shipped_build: Path, tmp_path: Path) -> None:
-    source = shipped_build / "Psychodynamic-Therapy-With-Ketamine-Intake-Form-Letter.pdf"
+    source = shipped_build / KETAMINE_LETTER
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(source))
     values = {
         "full_name": "Sample Patient",
         "ride_name": "Sample Driver",
         "phq9_9": "/1",
+        "audit_c_2": "/3",
         "seizures": "/1",
-        "consent_2": "/on",
+        "consent_talk_1": "/on",
         "integration_hopes": "Making sense of old patterns.",
+        "medicines_r1_name": "Sertraline",
+        "medicines_r1_dose": "50 mg",
+        "medicines_r1_how_often": "Once a day",
+        "medicines_r8_prescriber": "Sample Prescriber",
     }
     for page in writer.pages:
         writer.update_page_form_field_values(page, values, auto_regenerate=False)
@@ -212,21 +287,237 @@ def test_item_9_guidance_is_on_the_same_page_as_item_9(shipped_build: Path) -> N
 
 
 def test_ketamine_leaflet_says_what_a_clinician_reviews(shipped_build: Path) -> None:
-    pdf = shipped_build / "Psychodynamic-Therapy-With-Ketamine-Intake-Form-Letter.pdf"
+    pdf = shipped_build / KETAMINE_LETTER
     text = one_line(" ".join(page_texts(pdf)))
-    assert text.count("Read by a clinician before treatment") >= 4
+    assert text.count("Read by a clinician before treatment") >= 8
     for phrase in (
+        "Do you have any allergies?",
+        "Have you ever had an aneurysm, an AVM, or bleeding in the brain?",
         "Do you have high blood pressure?",
+        "If yes, do you take medicine for it?",
+        "If yes, is it under control now?",
+        "Your last blood pressure reading",
+        "Have you had a heart attack or another heart problem?",
+        "Have you had a stroke?",
+        "Do you have liver problems",
+        "Do you have breathing problems",
+        "Do you have sleep apnea?",
+        "Do you have bladder problems",
+        "Your height",
+        "Your weight",
+        "Have you ever stayed in a hospital for your mental health?",
         "Have you ever had psychosis or mania?",
-        "Have you ever had a seizure?",
-        "Are you pregnant, trying to get pregnant, or breastfeeding?",
+        "Have you ever tried to end your life?",
+        "Which antidepressants have you taken?",
+        "Have you had ECT (electroconvulsive therapy)?",
+        "Have you had TMS (transcranial magnetic stimulation)?",
+        "Have you had ketamine or esketamine (Spravato) before?",
+        "A stimulant",
+        "A sedative or sleeping pill",
+        "An MAOI antidepressant",
         "Lamotrigine",
+        "Cannabis (marijuana)",
+        "Are you pregnant, or trying to get pregnant?",
+        "Are you breastfeeding?",
+        "Have you ever had a seizure?",
         "Name of the adult who will take you home",
         "What do you hope integration sessions will help you with?",
-        "except esketamine nasal spray",
-        "I can stop treatment at any time",
+        "Other uses of ketamine for depression are off-label.",
+        "You can stop treatment at any time.",
     ):
         assert phrase in text, phrase
+
+
+@pytest.mark.parametrize("pdf", [KETAMINE_LETTER, "Psychodynamic-Therapy-Intake-Form-Letter.pdf"])
+def test_both_leaflets_ask_what_the_issue_lists_for_both(shipped_build: Path, pdf: str) -> None:
+    fields = fields_of(shipped_build / pdf)
+    text = one_line(" ".join(page_texts(shipped_build / pdf)))
+    for name in ("voicemail_consent", "text_consent", "email_consent", "emergency_may_know_1", "privacy_1"):
+        assert name in fields, name
+    assert fields["privacy_1"]["/TU"].endswith("I was given this clinic's privacy notice.")
+    assert "If we call them, what may we tell them?" in text
+    # The acknowledgment points to the informed-consent talk; nothing on the form is a
+    # tick-box consent to treatment.
+    assert "This form is not your consent to" in text
+    assert "you decide after that talk" in text.lower()
+    assert fields["consent_talk_1"]["/TU"].endswith("and that I decide after that talk.")
+    assert not [
+        name for name in fields if name.startswith("consent_") and not name.startswith("consent_talk")
+    ]
+
+
+def test_pregnancy_and_breastfeeding_can_be_answered_does_not_apply(shipped_build: Path) -> None:
+    fields = fields_of(shipped_build / KETAMINE_LETTER)
+    assert list(fields["pregnancy"]["/Opt"]) == ["Yes", "No", "Not sure", "Does not apply to me"]
+    assert list(fields["breastfeeding"]["/Opt"]) == ["Yes", "No", "Does not apply to me"]
+
+
+def test_psychodynamic_leaflet_asks_about_life_goals_and_practical_matters(shipped_build: Path) -> None:
+    pdf = shipped_build / "Psychodynamic-Therapy-Intake-Form-Letter.pdf"
+    text = one_line(" ".join(page_texts(pdf)))
+    for phrase in (
+        "what brings you to therapy now?",
+        "Who are the important people in your life now?",
+        "Tell us about the family you grew up in.",
+        "This question is optional.",
+        "tell us about a loss that still affects you. (Optional)",
+        "Have you had therapy or counseling before?",
+        "What would you like to be different when therapy ends?",
+        "When can you come to sessions?",
+        "By video (telehealth)",
+        "How do you plan to pay?",
+        "Do you have questions about fees or insurance?",
+    ):
+        assert phrase in text, phrase
+
+
+# --- The medicines table --------------------------------------------------------------------
+
+MEDICINE_COLUMNS = [
+    ("name", "Name of medicine"),
+    ("dose", "Dose"),
+    ("how_often", "How often"),
+    ("prescriber", "Who prescribes it"),
+]
+
+
+@pytest.mark.parametrize(
+    ("pdf", "rows"), [(KETAMINE_LETTER, 8), ("Psychodynamic-Therapy-Intake-Form-Large-Print-A4.pdf", 6)]
+)
+def test_medicines_table_cells_say_question_row_and_column(shipped_build: Path, pdf: str, rows: int) -> None:
+    fields = fields_of(shipped_build / pdf)
+    cells = {name: field for name, field in fields.items() if name.startswith("medicines_r")}
+    assert len(cells) == rows * len(MEDICINE_COLUMNS)
+    for row in range(1, rows + 1):
+        for column, header in MEDICINE_COLUMNS:
+            cell = cells[f"medicines_r{row}_{column}"]
+            assert cell["/FT"] == "/Tx"
+            assert cell["/TU"] == f"Which medicines do you take now? Medicine {row}: {header}"
+
+
+def widgets_by_name(pdf: Path) -> dict[str, tuple[int, list[float]]]:
+    """Each text field's page (from 1) and rectangle."""
+    found = {}
+    for number, page in enumerate(pypdf.PdfReader(pdf).pages, start=1):
+        for annotation in page.get("/Annots", []):
+            widget = annotation.get_object()
+            if "/T" in widget:
+                found[str(widget["/T"])] = (number, [float(v) for v in widget["/Rect"]])
+    return found
+
+
+@pytest.mark.parametrize("variant", ["", "Large-Print-"])
+def test_medicines_table_is_ruled_rows_with_room_to_write(shipped_build: Path, variant: str) -> None:
+    """Each row on one page, its cells side by side at one height, left to right, tall
+    enough to write in by hand."""
+    millimetre = 72 / 25.4
+    widgets = widgets_by_name(
+        shipped_build / f"Psychodynamic-Therapy-With-Ketamine-Intake-Form-{variant}Letter.pdf"
+    )
+    for row in range(1, 9):
+        cells = [widgets[f"medicines_r{row}_{column}"] for column, _ in MEDICINE_COLUMNS]
+        assert len({page for page, _ in cells}) == 1, f"row {row} split across pages"
+        bottoms = {round(rect[1], 1) for _, rect in cells}
+        assert len(bottoms) == 1, f"row {row} cells not level"
+        lefts = [rect[0] for _, rect in cells]
+        assert lefts == sorted(lefts)
+        assert all(abs(rect[3] - rect[1]) >= 9.5 * millimetre for _, rect in cells)
+    # The medicine's name gets the widest cell.
+    widths = [widgets[f"medicines_r1_{column}"][1] for column, _ in MEDICINE_COLUMNS]
+    assert max(widths, key=lambda rect: rect[2] - rect[0]) is widths[0]
+
+
+def test_medicines_table_is_a_tagged_table_with_column_headers(shipped_build: Path) -> None:
+    """Header cells in a THead that every cell points to, so a screen reader announces the
+    column as it reads each row; every cell holds its form field."""
+    text = one_line(" ".join(page_texts(shipped_build / KETAMINE_LETTER)))
+    assert " ".join(header for _, header in MEDICINE_COLUMNS) in text
+    with pikepdf.open(shipped_build / KETAMINE_LETTER) as pdf:
+        tables = [e for e in descendants(pdf.Root.StructTreeRoot) if role(e) == "/Table"]
+        holding_text_fields = [
+            table
+            for table in tables
+            if not any(role(e) == "/TH" and "/Scope" in e.get("/A", {}) for e in descendants(table))
+            and sum(role(e) == "/Form" for e in descendants(table)) == 8 * len(MEDICINE_COLUMNS)
+        ]
+        assert len(holding_text_fields) == 1, "one table of text fields: the medicines"
+        table = holding_text_fields[0]
+        assert [role(k) for k in kids(table) if isinstance(k, pikepdf.Dictionary)][-2:] == [
+            "/THead",
+            "/TBody",
+        ]
+        headers = [e for e in descendants(table) if role(e) == "/TH"]
+        assert len(headers) == len(MEDICINE_COLUMNS)
+        cells = [e for e in descendants(table) if role(e) == "/TD"]
+        assert len(cells) == 8 * len(MEDICINE_COLUMNS)
+        header_ids = [str(h.ID) for h in headers]
+        for index, cell in enumerate(cells):
+            assert [str(h) for h in cell.A.Headers] == [header_ids[index % len(MEDICINE_COLUMNS)]]
+            assert [role(e) for e in descendants(cell)].count("/Form") == 1
+
+
+# --- AUDIT-C -----------------------------------------------------------------------------------
+
+
+def test_audit_c_is_word_for_word_with_its_points_and_credit(shipped_build: Path) -> None:
+    for pdf in (KETAMINE_LETTER, "Psychodynamic-Therapy-With-Ketamine-Intake-Form-Large-Print-A4.pdf"):
+        text = one_line(" ".join(page_texts(shipped_build / pdf)))
+        assert AUDIT_C_TITLE in text
+        for number, (question, answers) in enumerate(AUDIT_C, start=1):
+            assert f"{number}. {question}" in text, question
+            answers_as_printed = " ".join(f"{answer} ({points})" for points, answer in enumerate(answers))
+            assert answers_as_printed in text, answers_as_printed
+        assert AUDIT_C_CREDIT in text
+        assert "one drink means one standard drink" in text
+        assert "12 ounces of regular beer (about 5% alcohol), 5 ounces of wine (about 12% alcohol)" in text
+
+
+def test_audit_c_answers_are_radio_groups_scored_0_to_4(shipped_build: Path) -> None:
+    fields = fields_of(shipped_build / KETAMINE_LETTER)
+    for number, (question, _) in enumerate(AUDIT_C, start=1):
+        group = fields[f"audit_c_{number}"]
+        assert group["/Ff"] & (1 << 15), "radio flag"
+        assert list(group["/Opt"]) == ["0", "1", "2", "3", "4"]
+        assert group["/TU"] == f"{number}. {question}"
+    assert fields["audit_c_total"]["/FT"] == "/Tx"
+    assert "audit_c_difficulty" not in fields
+
+
+def test_audit_c_is_only_where_asked(shipped_build: Path) -> None:
+    text = one_line(" ".join(page_texts(shipped_build / "Psychodynamic-Therapy-Intake-Form-Letter.pdf")))
+    assert AUDIT_C_TITLE not in text
+
+
+# --- Follow-ups and the crisis line -------------------------------------------------------------
+
+
+def test_a_follow_up_is_on_the_same_page_as_its_question(shipped_build: Path) -> None:
+    source = yaml.safe_load((CONTENT_DIR / "intake" / "psychodynamic-therapy-with-ketamine.yaml").read_text())
+    pairs = []
+    for section in source["sections"]:
+        fields = section.get("fields", [])
+        pairs += [
+            (before["name"], after["name"])
+            for before, after in itertools.pairwise(fields)
+            if after.get("follow_up")
+        ]
+    assert len(pairs) >= 6
+    for pdf in output_files(shipped_build, KETAMINE_LETTER):
+        pages = field_pages(pdf)
+        for question, follow_up in pairs:
+            # A checklist's first box stands for it.
+            question_pages = pages.get(question) or pages[f"{question}_1"]
+            follow_up_pages = pages.get(follow_up) or pages[f"{follow_up}_1"]
+            assert question_pages == follow_up_pages, f"{pdf.name}: {follow_up} apart from {question}"
+
+
+def test_crisis_line_is_beside_the_question_about_suicide_attempts(shipped_build: Path) -> None:
+    for pdf in output_files(shipped_build, KETAMINE_LETTER):
+        pages = [one_line(text) for text in page_texts(pdf)]
+        page = next(i for i, text in enumerate(pages) if "Have you ever tried to end your life?" in text)
+        text = pages[page]
+        after = text[text.index("Have you ever tried to end your life?") :]
+        assert after.index("Call or text 988") < after.index("If yes, when was the last time?")
 
 
 # --- form mistakes are located content errors -------------------------------------------
@@ -307,7 +598,7 @@ def test_unknown_instrument_is_located(capsys, content: Path, tmp_path: Path) ->
     code, err, intake = build_with_intake(capsys, content, tmp_path, text)
     assert code == 1
     assert (
-        f"{display_path(intake)}:18: sections[0].fields[2].instrument: unknown instrument 'phq-8' (have: gad-7, phq-9)"
+        f"{display_path(intake)}:18: sections[0].fields[2].instrument: unknown instrument 'phq-8' (have: audit-c, gad-7, phq-9)"
         in err
     )
 
@@ -330,3 +621,69 @@ def test_shipped_intake_has_no_hard_coded_question_in_templates(path: Path) -> N
     labels = [f["label"] for s in source["sections"] for f in s.get("fields", []) if "label" in f]
     assert labels
     assert not [label for label in labels if label in templates]
+
+
+TABLE_FIELD = """\
+      - type: table
+        name: meds
+        label: Which medicines do you take?
+        row_label: Medicine
+        rows: 2
+        columns:
+          - {name: name, label: Name}
+          - {name: dose, label: Dose}
+"""
+
+
+def test_a_table_is_declared_as_data_and_its_cells_fill_in(capsys, content: Path, tmp_path: Path) -> None:
+    code, err, _ = build_with_intake(capsys, content, tmp_path, INTAKE_YAML + TABLE_FIELD)
+    assert code == 0, err
+    pdf = tmp_path / "out" / "Beta-Intake-Form-Letter.pdf"
+    fields = fields_of(pdf)
+    cells = {"meds_r1_name", "meds_r1_dose", "meds_r2_name", "meds_r2_dose"}
+    assert set(fields) == {"full_name", "contact"} | cells
+    assert fields["meds_r2_dose"]["/TU"] == "Which medicines do you take? Medicine 2: Dose"
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(pdf))
+    values = {"meds_r1_name": "Sample medicine", "meds_r2_dose": "10 mg"}
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    filled = tmp_path / "filled.pdf"
+    writer.write(filled)
+    assert {name: fields_of(filled)[name].get("/V") for name in sorted(cells)} == {
+        "meds_r1_dose": "",
+        "meds_r1_name": "Sample medicine",
+        "meds_r2_dose": "10 mg",
+        "meds_r2_name": "",
+    }
+
+
+def test_table_with_a_repeated_column_is_located(capsys, content: Path, tmp_path: Path) -> None:
+    text = INTAKE_YAML + TABLE_FIELD.replace("{name: dose, label: Dose}", "{name: name, label: Dose}")
+    code, err, intake = build_with_intake(capsys, content, tmp_path, text)
+    assert code == 1
+    assert (
+        f"{display_path(intake)}:18: sections[0].fields[2]: column names must differ from each other" in err
+    )
+
+
+def test_table_cells_may_not_reuse_another_fields_name(capsys, content: Path, tmp_path: Path) -> None:
+    text = INTAKE_YAML + TABLE_FIELD + "      - {type: text, name: meds_r2_dose, label: Dose again}\n"
+    code, err, intake = build_with_intake(capsys, content, tmp_path, text)
+    assert code == 1
+    assert (
+        f"{display_path(intake)}:26: sections[0].fields[3].name: field name 'meds_r2_dose' is already used by "
+        "sections[0].fields[2]"
+    ) in err
+
+
+def test_a_section_cannot_start_with_a_follow_up(capsys, content: Path, tmp_path: Path) -> None:
+    text = INTAKE_YAML.replace(
+        "{type: text, name: full_name, label: Full name}",
+        "{type: text, name: full_name, label: Full name, follow_up: true}",
+    )
+    code, err, intake = build_with_intake(capsys, content, tmp_path, text)
+    assert code == 1
+    assert (
+        f"{display_path(intake)}:11: sections[0]: the first question of a section has no question before it "
+        "to follow up"
+    ) in err

@@ -19,6 +19,8 @@ from handouts.models.common import (
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
 """The PDF form field's name: lower-case letters, digits and underscores."""
 
+ColumnName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,20}$")]
+
 Options = Annotated[list[ShortText], Field(min_length=2, max_length=MAX_LIST_ITEMS)]
 
 
@@ -28,6 +30,14 @@ class FieldBase(StrictModel):
     hint: Text | None = Field(default=None, description="Help shown under the label.")
     clinician_reviews: bool = Field(
         default=False, description="A clinician reviews this answer before any treatment."
+    )
+    follow_up: bool = Field(
+        default=False,
+        description="Follows up the question before it ('If yes, ...'): kept on the same page as it.",
+    )
+    crisis_line: bool = Field(
+        default=False,
+        description="Print the clinic's crisis line right after this question (questions about self-harm).",
     )
 
     def pdf_names(self) -> list[str]:
@@ -98,6 +108,38 @@ class ScaleInput(FieldBase):
     high_label: ShortText
 
 
+class TableColumn(StrictModel):
+    name: ColumnName = Field(description="Ends each cell's PDF field name: medicines_r1_dose.")
+    label: ShortText = Field(description="The column header.")
+
+
+class TableInput(FieldBase):
+    """A grid to write in: every cell is a text field named NAME_rROW_COLUMN, whose name for
+    screen readers gives the question, the row and the column."""
+
+    type: Literal["table"]
+    columns: list[TableColumn] = Field(min_length=2, max_length=5)
+    rows: int = Field(default=6, ge=1, le=12, description="Rows to fill in, each about 10 mm tall on paper.")
+    row_label: ShortText = Field(
+        description="What one row holds, numbered for screen readers: 'Medicine' gives 'Medicine 1'."
+    )
+
+    @model_validator(mode="after")
+    def _distinct_columns(self) -> TableInput:
+        if len({column.name for column in self.columns}) != len(self.columns):
+            raise ValueError("column names must differ from each other")
+        return self
+
+    def cell_name(self, row: int, column: TableColumn) -> str:
+        return f"{self.name}_r{row}_{column.name}"
+
+    def cell_title(self, row: int, column: TableColumn) -> str:
+        return f"{self.label} {self.row_label} {row}: {column.label}"
+
+    def pdf_names(self) -> list[str]:
+        return [self.cell_name(row, column) for row in range(1, self.rows + 1) for column in self.columns]
+
+
 class QuestionnaireInput(StrictModel):
     """A validated screening questionnaire, reproduced word for word from handouts/instruments/."""
 
@@ -105,6 +147,8 @@ class QuestionnaireInput(StrictModel):
     name: FieldName
     instrument: Slug = Field(description="A file name in handouts/instruments/ without .yaml, e.g. 'phq-9'.")
     clinician_reviews: bool = False
+    follow_up: bool = False
+    crisis_line: bool = False
 
 
 FormField = Annotated[
@@ -118,6 +162,7 @@ FormField = Annotated[
     | ChoiceInput
     | ChecklistInput
     | ScaleInput
+    | TableInput
     | QuestionnaireInput,
     Field(discriminator="type"),
 ]
@@ -133,6 +178,7 @@ FIELD_TYPES = (
     "choice",
     "checklist",
     "scale",
+    "table",
     "questionnaire",
 )
 
@@ -156,6 +202,23 @@ class FormSection(StrictModel):
         if not (self.paragraphs or self.bullets or self.fields):
             raise ValueError("a form section needs paragraphs, bullets or fields")
         return self
+
+    @model_validator(mode="after")
+    def _first_field_follows_nothing(self) -> FormSection:
+        if self.fields and self.fields[0].follow_up:
+            raise ValueError("the first question of a section has no question before it to follow up")
+        return self
+
+    @property
+    def field_groups(self) -> list[list[FormField]]:
+        """The fields in runs that stay on one page: a question and its follow-ups."""
+        groups: list[list[FormField]] = []
+        for field in self.fields:
+            if field.follow_up and groups:
+                groups[-1].append(field)
+            else:
+                groups.append([field])
+        return groups
 
     @property
     def keep_together(self) -> bool:
