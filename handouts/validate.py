@@ -27,7 +27,7 @@ from handouts.models.common import (
     Version,
 )
 from handouts.models.instrument import Instrument
-from handouts.models.intake import FieldName, FormField, Intake, QuestionnaireInput
+from handouts.models.intake import ColumnName, FieldName, FormField, Intake, QuestionnaireInput
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -89,6 +89,8 @@ def _pattern_hints() -> dict[str, str]:
         Email: "write an email address, e.g. 'care@example.org'",
         FieldName: "write a field name in lower-case letters, digits and underscores, "
         "starting with a letter, e.g. 'first_name' (no spaces)",
+        ColumnName: "write a column name in lower-case letters, digits and underscores, "
+        "starting with a letter, e.g. 'dose' (no spaces)",
         CountryCode: "write a two-letter country code in capitals, e.g. 'US' or 'GB'",
         CrisisNumber: "write the number to call or text, with digits, e.g. '988'",
         EmergencyNumber: "write the emergency number with digits only, e.g. '911' or '999'",

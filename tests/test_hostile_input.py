@@ -349,3 +349,22 @@ def test_a_good_logo_still_builds(capsys, content: Path, tmp_path: Path) -> None
     (content / "logo.png").write_bytes(png(40, 20))
     code, err = build_one(capsys, content, tmp_path / "out")
     assert code == 0, err
+
+
+def test_every_pattern_a_content_file_must_match_has_words_for_the_editor() -> None:
+    """No message ever shows a regular expression: each pattern in the content models has
+    a plain hint (new patterns need one in handouts/validate.py)."""
+    from handouts.schema import SCHEMAS
+    from handouts.validate import PATTERN_HINTS
+
+    def patterns(node: object) -> list[str]:
+        if isinstance(node, dict):
+            found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+            return found + [p for value in node.values() for p in patterns(value)]
+        if isinstance(node, list):
+            return [p for value in node for p in patterns(value)]
+        return []
+
+    every = {p for model in SCHEMAS.values() for p in patterns(model.model_json_schema())}
+    assert every
+    assert sorted(every - set(PATTERN_HINTS)) == []
