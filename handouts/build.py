@@ -7,6 +7,7 @@ call `build()` directly; the command line is a thin layer over it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from handouts import worker
+from handouts import review_dates, worker
 from handouts.cache import CacheRecord, cache_key, forget_templates, load_cache, save_cache, still_valid
 from handouts.catalog import Output, filename_clashes, plan, select
 from handouts.diagnostics import Diagnostic
@@ -25,6 +26,7 @@ from handouts.models.instrument import Instrument
 from handouts.paths import INSTRUMENTS_DIR, STYLES_DIR, TEMPLATES_DIR
 from handouts.progress import Feedback, Silent
 from handouts.reader import read_content
+from handouts.review_dates import ReviewDate, warnings_on
 from handouts.validate import ValidContent, load_tables, validate
 from handouts.writer import ManifestEntry, entry_for, read_manifest, write_atomic, write_manifest
 
@@ -42,6 +44,8 @@ class BuildSettings:
     styles: Path = STYLES_DIR
     jobs: int = field(default_factory=default_jobs)
     force: bool = False
+    today: dt.date | None = None
+    """The day review dates are checked against (default: today); never in a PDF."""
 
 
 @dataclass
@@ -51,6 +55,8 @@ class BuildReport:
     failed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """Built anyway: a hard section, a review date passed. They never change the exit status."""
     internal_errors: list[str] = field(default_factory=list)
     unknown_ids: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -71,6 +77,17 @@ def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic
     problems += found
     content, found = validate(tree, strings, instruments)
     return content, problems + found
+
+
+def review_dates_of(content: ValidContent) -> list[ReviewDate]:
+    return [
+        ReviewDate(
+            valid.source.display,
+            valid.source.line_of(("review", "next_review")),
+            valid.document.review.next_review.isoformat(),
+        )
+        for valid in content.documents
+    ]
 
 
 def _fields(output: Output) -> dict[str, str]:
@@ -149,6 +166,8 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
     feedback = feedback or Silent()
     report = BuildReport()
     content, report.problems = load_content(settings)
+    reviews = review_dates_of(content)
+    report.warnings = sorted(content.warnings + warnings_on(reviews, settings.today or review_dates.today()))
     outputs = plan(content.documents)
     clashes = filename_clashes(outputs)
     if clashes:
@@ -218,6 +237,6 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
             current[entry_id] = entry
     write_manifest(settings.output, list(current.values()))
     complete = not (report.exit_code or report.failed)
-    save_cache(settings.output, records, fingerprint if complete else None)
+    save_cache(settings.output, records, fingerprint if complete else None, content.warnings, reviews)
     report.seconds = time.monotonic() - started
     return report

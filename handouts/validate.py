@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,13 +11,16 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from handouts.allowed import allowed_fields
 from handouts.brand import contrast_failures
+from handouts.content_rules import document_rules
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 from handouts.models import Brochure, Clinic, UiStrings
 from handouts.models.clinic import Email, HexColour, Phone
 from handouts.models.common import DocumentBase, HttpsUrl, LanguageTag, Pmid, Slug, Version
 from handouts.models.instrument import Instrument
 from handouts.models.intake import FormField, Intake, QuestionnaireInput
+from handouts.models.sections import SectionName
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -39,6 +43,8 @@ class ValidContent:
     documents: list[ValidDocument]
     strings: dict[str, UiStrings]
     instruments: dict[str, Instrument]
+    warnings: list[Diagnostic] = dataclasses.field(default_factory=list)
+    """Built anyway, but the build says so (a hard section, ...)."""
 
 
 def _has_step(data: Any, part: str | int) -> bool:
@@ -55,6 +61,8 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> FieldPath:
     """
     path: list[str | int] = []
     for part in loc:
+        if part == "[key]":  # a mapping's key was wrong: the key's own line tells where
+            continue
         if _has_step(data, part):
             data = data[part]
         elif isinstance(data, dict) and isinstance(part, str) and part not in data.values():
@@ -76,6 +84,7 @@ def _pattern_hints() -> dict[str, str]:
         LanguageTag: "write a language tag, e.g. 'en' or 'es-MX'",
         Phone: "write a phone number with digits, spaces, brackets, dots or hyphens",
         Email: "write an email address, e.g. 'care@example.org'",
+        SectionName: "name a section in lower-case words joined by underscores, e.g. 'possible_downsides'",
     }
     return {metadata.pattern: hint for kind, hint in hints.items() for metadata in kind.__metadata__}
 
@@ -108,13 +117,20 @@ def _message(error: ErrorDetails) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def diagnostics_from(error: ValidationError, source: SourceFile) -> list[Diagnostic]:
+def diagnostics_from(
+    error: ValidationError, source: SourceFile, model: type[BaseModel] | None = None
+) -> list[Diagnostic]:
+    """Located messages; with the model, an unknown field's message lists the allowed ones."""
     problems = []
     for item in error.errors(include_url=False):
         path = _data_path(source.data, item["loc"])
         if item["type"].startswith("union_tag_"):
             path = (*path, _discriminator(item))
-        problems.append(source.problem(path, _message(item)))
+        message = _message(item)
+        allowed = allowed_fields(model, item["loc"]) if model and item["type"] == "extra_forbidden" else None
+        if allowed:
+            message = f"unknown field; allowed here: {', '.join(allowed)}"
+        problems.append(source.problem(path, message))
     return problems
 
 
@@ -122,7 +138,7 @@ def _parse(model: type[M], source: SourceFile) -> tuple[M | None, list[Diagnosti
     try:
         return model.model_validate(source.data), []
     except ValidationError as error:
-        return None, diagnostics_from(error, source)
+        return None, diagnostics_from(error, source, model)
 
 
 def _cited(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
@@ -138,6 +154,9 @@ def _cited(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield from _cited(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _cited(item, (*path, key))
 
 
 def check_references(document: DocumentBase, source: SourceFile) -> list[Diagnostic]:
@@ -237,11 +256,15 @@ def validate(
                 clinic = None
 
     documents: list[ValidDocument] = []
+    warnings: list[Diagnostic] = []
     ids: dict[str, str] = {}
     for kind, source in tree.documents:
         document, found = _parse(DOCUMENT_MODELS[kind], source)
         if document is not None:
             found += check_references(document, source)
+            rules = document_rules(document, source, clinic)
+            found += rules.problems
+            warnings += rules.warnings
             if isinstance(document, Intake):
                 found += check_form(document, source, instruments)
             if document.language not in strings:
@@ -260,4 +283,4 @@ def validate(
         problems += found
         if document is not None and not found:
             documents.append(ValidDocument(document, source))
-    return ValidContent(clinic, tree.clinic, documents, strings, instruments), problems
+    return ValidContent(clinic, tree.clinic, documents, strings, instruments, warnings), problems
