@@ -51,10 +51,10 @@ class ReadabilityLimits(StrictModel):
     a section past its limit gets a warning."""
 
     smog_document: float = Field(
-        default=8, ge=4, le=16, description="Highest SMOG grade of an English document."
+        default=8, ge=4, le=30, description="Highest SMOG grade of an English document."
     )
     smog_section: float = Field(
-        default=10, ge=4, le=20, description="SMOG grade above which a section is warned."
+        default=10, ge=4, le=30, description="SMOG grade above which a section is warned."
     )
     fernandez_huerta_document: float = Field(
         default=70, ge=0, le=100, description="Lowest Fernández-Huerta score of a Spanish document."
