@@ -83,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
         help="rebuild every document, changed or not (default: skip unchanged ones)",
     )
     parser.add_argument(
-        "--today",
+        "--as-of",
+        dest="today",
         type=_iso_date,
         default=None,
         metavar="YYYY-MM-DD",

@@ -2,7 +2,7 @@
 build, the no-change quick path included, never silently.
 
 The date a build checks against comes from `today()` (tests replace it) or the
-`--today` option; it never reaches a PDF, so the files are the same whatever the day.
+`--as-of` option; it never reaches a PDF, so the files are the same whatever the day.
 The build stores each document's review date in its cache file, so the quick path can
 warn without reading content into models.
 """

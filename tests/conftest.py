@@ -37,7 +37,7 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped content built once into a fresh folder; returns the output folder."""
     output = tmp_path_factory.mktemp("shipped-output")
     assert (
-        main(["--content", str(CONTENT_DIR), "--output", str(output), "--today", FIXED_TODAY.isoformat()])
+        main(["--content", str(CONTENT_DIR), "--output", str(output), "--as-of", FIXED_TODAY.isoformat()])
         == 0
     )
     return output

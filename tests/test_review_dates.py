@@ -38,13 +38,13 @@ def test_overdue_review_warns_on_every_build_and_never_changes_the_pdfs(
     code, out, err = run(capsys, "--content", str(content), "--output", str(on_time), "--only", "alpha")
     assert code == 0 and "warning" not in out + err
 
-    code, out, err = run(capsys, "--content", str(content), "--output", str(late), "--today", "2027-11-02")
+    code, out, err = run(capsys, "--content", str(content), "--output", str(late), "--as-of", "2027-11-02")
     assert code == 0, err
     assert warning in err.splitlines()
     assert "10 built" in out and out.strip().endswith("; 1 warning(s)")
 
     # The no-change quick path reads no content, and still says so.
-    code, out, err = run(capsys, "--content", str(content), "--output", str(late), "--today", "2027-11-02")
+    code, out, err = run(capsys, "--content", str(content), "--output", str(late), "--as-of", "2027-11-02")
     assert code == 0
     assert warning in err.splitlines()
     assert out.startswith("0 built, 10 unchanged") and out.strip().endswith("; 1 warning(s)")
