@@ -7,6 +7,7 @@ call `build()` directly; the command line is a thin layer over it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from handouts import worker
+from handouts import review_dates, worker
 from handouts.cache import CacheRecord, cache_key, forget_templates, load_cache, save_cache, still_valid
 from handouts.catalog import Output, filename_clashes, plan, select
 from handouts.diagnostics import Diagnostic
@@ -27,6 +28,7 @@ from handouts.output_folder import Checkpoint, OutputFolder, OutputFolderError, 
 from handouts.paths import INSTRUMENTS_DIR, STYLES_DIR, TEMPLATES_DIR
 from handouts.progress import Feedback, Silent
 from handouts.reader import read_content
+from handouts.review_dates import ReviewDate, warnings_on
 from handouts.validate import ValidContent, load_tables, validate
 from handouts.writer import ManifestEntry, entry_for, read_manifest
 
@@ -46,6 +48,8 @@ class BuildSettings:
     force: bool = False
     checkpoint: Checkpoint | None = None
     """Told each step of the write sequence (see output_folder); for tests that stop there."""
+    today: dt.date | None = None
+    """The day review dates are checked against (default: today); never in a PDF."""
 
 
 @dataclass
@@ -55,6 +59,8 @@ class BuildReport:
     failed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """Built anyway: a hard section, a review date passed. They never change the exit status."""
     internal_errors: list[str] = field(default_factory=list)
     unknown_ids: list[str] = field(default_factory=list)
     folder_error: str | None = None
@@ -76,6 +82,17 @@ def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic
     problems += found
     content, found = validate(tree, strings, instruments, drawable_characters(settings.styles / "fonts"))
     return content, problems + found
+
+
+def review_dates_of(content: ValidContent) -> list[ReviewDate]:
+    return [
+        ReviewDate(
+            valid.source.display,
+            valid.source.line_of(("review", "next_review")),
+            valid.document.review.next_review.isoformat(),
+        )
+        for valid in content.documents
+    ]
 
 
 def _fields(output: Output) -> dict[str, str]:
@@ -152,6 +169,8 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
     feedback = feedback or Silent()
     report = BuildReport()
     content, report.problems = load_content(settings)
+    reviews = review_dates_of(content)
+    report.warnings = sorted(content.warnings + warnings_on(reviews, settings.today or review_dates.today()))
     outputs = plan(content.documents)
     clashes = filename_clashes(outputs)
     if clashes:
@@ -172,7 +191,7 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
         fingerprint = build_fingerprint(settings.content, settings.templates, settings.styles)
     try:
         with locked(settings.output, settings.checkpoint) as folder:
-            _render_and_commit(settings, content, outputs, fingerprint, folder, feedback, report)
+            _render_and_commit(settings, content, reviews, outputs, fingerprint, folder, feedback, report)
     except OutputFolderError as error:
         report.folder_error = str(error)
     report.seconds = time.monotonic() - started
@@ -182,6 +201,7 @@ def build(settings: BuildSettings, feedback: Feedback | None = None) -> BuildRep
 def _render_and_commit(
     settings: BuildSettings,
     content: ValidContent,
+    reviews: list[ReviewDate],
     outputs: list[Output],
     fingerprint: str | None,
     folder: OutputFolder,
@@ -244,5 +264,7 @@ def _render_and_commit(
         before,
         after,
         report.removed,
-        lambda: save_cache(settings.output, records, fingerprint if complete else None),
+        lambda: save_cache(
+            settings.output, records, fingerprint if complete else None, content.warnings, reviews
+        ),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -17,8 +18,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, meta
 
 from handouts.catalog import Output
+from handouts.diagnostics import Diagnostic
 from handouts.fingerprint import CACHE_FILE, environment_lines, file_sha256
 from handouts.paths import INSTRUMENTS_DIR
+from handouts.review_dates import ReviewDate
 from handouts.styles_plan import BRAND_SHEET, stylesheet_names
 from handouts.writer import ManifestEntry, write_atomic
 
@@ -111,10 +114,22 @@ def load_cache(output_dir: Path) -> dict[str, CacheRecord]:
         return {}
 
 
-def save_cache(output_dir: Path, records: dict[str, CacheRecord], fingerprint: str | None) -> None:
-    """The records, and the whole-build fingerprint when the build was complete and clean."""
+def save_cache(
+    output_dir: Path,
+    records: dict[str, CacheRecord],
+    fingerprint: str | None,
+    warnings: Sequence[Diagnostic] = (),
+    reviews: Sequence[ReviewDate] = (),
+) -> None:
+    """The records, and the whole-build fingerprint when the build was complete and clean,
+    with what the quick path must still say: the content warnings and the review dates."""
     outputs = {output_id: asdict(record) for output_id, record in sorted(records.items())}
-    data = {"fingerprint": fingerprint, "outputs": outputs}
+    data = {
+        "fingerprint": fingerprint,
+        "outputs": outputs,
+        "warnings": [asdict(warning) for warning in warnings],
+        "reviews": [review.as_json() for review in reviews],
+    }
     write_atomic(output_dir, CACHE_FILE, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
 import time
 from pathlib import Path
 from typing import NoReturn
 
-from handouts.fingerprint import unchanged_outputs
+from handouts import review_dates
+from handouts.diagnostics import Diagnostic
+from handouts.fingerprint import stored_notes, unchanged_outputs
 from handouts.paths import CONTENT_DIR, OUTPUT_DIR, STYLES_DIR, TEMPLATES_DIR
 from handouts.reader import display_path
+from handouts.review_dates import warnings_on
 
 EXIT_OK, EXIT_CONTENT, EXIT_INTERNAL = 0, 1, 2
 
@@ -78,7 +82,29 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild every document, changed or not (default: skip unchanged ones)",
     )
+    parser.add_argument(
+        "--as-of",
+        dest="today",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="check review dates as of this day (default: today); the PDFs never depend on it",
+    )
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _print_warnings(warnings: list[Diagnostic]) -> str:
+    """Warnings on stderr; their count for the summary line."""
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    return f"; {len(warnings)} warning(s)" if warnings else ""
 
 
 def _positive(text: str) -> int:
@@ -92,10 +118,15 @@ def _nothing_to_do(args: argparse.Namespace) -> bool:
     if args.force or args.only or not args.content.is_dir():
         return False
     started = time.monotonic()
-    unchanged = unchanged_outputs(args.content, args.output or OUTPUT_DIR, TEMPLATES_DIR, STYLES_DIR)
-    if unchanged is None:
+    output = args.output or OUTPUT_DIR
+    unchanged = unchanged_outputs(args.content, output, TEMPLATES_DIR, STYLES_DIR)
+    notes = stored_notes(output) if unchanged is not None else None
+    if unchanged is None or notes is None:
         return False
-    print(f"0 built, {unchanged} unchanged, 0 failed, 0 removed in {time.monotonic() - started:.1f} s")
+    content_warnings, reviews = notes
+    overdue = warnings_on(reviews, args.today or review_dates.today())
+    said = _print_warnings(sorted(content_warnings + overdue))
+    print(f"0 built, {unchanged} unchanged, 0 failed, 0 removed in {time.monotonic() - started:.1f} s{said}")
     return True
 
 
@@ -111,6 +142,7 @@ def _run_build(args: argparse.Namespace) -> int:
         only=args.only,
         jobs=args.jobs or default_jobs(),
         force=args.force,
+        today=args.today,
     )
     if not settings.content.is_dir():
         print(f"error: content folder not found: {settings.content}", file=sys.stderr)
@@ -130,6 +162,7 @@ def _run_build(args: argparse.Namespace) -> int:
         f"{len(report.built)} built, {len(report.unchanged)} unchanged, {len(report.failed)} failed, "
         f"{len(report.removed)} removed in {report.seconds:.1f} s"
     )
+    summary += _print_warnings(report.warnings)
     if report.problems:
         summary += f"; {len(report.problems)} content problem(s)"
     if report.internal_errors:

@@ -13,7 +13,9 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
+from handouts.diagnostics import Diagnostic
 from handouts.paths import INSTRUMENTS_DIR, PACKAGE_DIR
+from handouts.review_dates import ReviewDate, reviews_from_json
 
 CACHE_FILE = ".handouts-cache.json"
 MANIFEST = "manifest.json"
@@ -74,3 +76,14 @@ def unchanged_outputs(content: Path, output: Path, templates: Path, styles: Path
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return None
+
+
+def stored_notes(output: Path) -> tuple[list[Diagnostic], list[ReviewDate]] | None:
+    """The last build's content warnings and review dates, for the quick path to repeat;
+    None when the cache file does not hold them (the quick path must then not be taken)."""
+    try:
+        data = json.loads((output / CACHE_FILE).read_text(encoding="utf-8"))
+        warnings = [Diagnostic(**item) for item in data["warnings"]]
+        return warnings, reviews_from_json(data["reviews"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

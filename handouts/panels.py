@@ -2,11 +2,12 @@
 
 A layout declares its panels once, in `templates/<kind>/<layout>-panels.yaml`, for every
 topic: a new content file gets the layout without new code. Each panel lists blocks in
-order; a block is a brochure section by name, a fixed block (cover, key points, the
-crisis box, ...), a section cut short to its first items, or `first_of` a list of those.
-A block the document lacks is skipped, and a block is placed at most once: a later
-mention of a block already placed is skipped too, so `first_of` picks the first one
-still unused.
+order; a block is a fixed block (cover, key points, the crisis box, ...), a section role
+(the first section with that role not placed yet: the map never depends on what a
+clinic names its sections), a section cut short to its first items, or `first_of` a
+list of those. A block the document lacks is skipped, and a block is placed at most
+once: a later mention of a block already placed is skipped too, so `first_of` picks the
+first one still unused.
 
 Whether the placed blocks fit is not decided here: the check stage measures every panel
 after layout (handouts.checks).
@@ -20,8 +21,9 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
-from handouts.models.brochure import Brochure, BrochureSections
-from handouts.models.common import Reference, Section, Slug, StrictModel
+from handouts.models.brochure import Brochure
+from handouts.models.common import Reference, Slug, StrictModel
+from handouts.models.sections import PARTS, ROLES, SAFETY, AnySection
 from handouts.reader import read_yaml
 from handouts.validate import diagnostics_from
 
@@ -36,47 +38,50 @@ FIXED_BLOCKS: dict[str, str] = {
     "review_facts": "reviewer role, review dates and version, in small type",
     "references": "the numbered references the sections cite",
     "faq": "the common questions, when the brochure has them",
+    "glossary": "words to know, when the brochure has them",
 }
-SECTION_BLOCKS: tuple[str, ...] = tuple(BrochureSections.model_fields)
 
 
 def _known_block(name: str) -> str:
-    if name not in FIXED_BLOCKS and name not in SECTION_BLOCKS:
-        known = ", ".join([*FIXED_BLOCKS, *SECTION_BLOCKS])
-        raise ValueError(f"unknown block '{name}'; known blocks: {known}")
+    if name not in FIXED_BLOCKS and name not in ROLES:
+        raise ValueError(
+            f"unknown block '{name}'; fixed blocks: {', '.join(FIXED_BLOCKS)}; "
+            f"section roles: {', '.join(ROLES)}"
+        )
     return name
 
 
-def _known_section(name: str) -> str:
-    if name not in SECTION_BLOCKS:
-        raise ValueError(f"'{name}' is not a brochure section; sections: {', '.join(SECTION_BLOCKS)}")
+def _known_role(name: str) -> str:
+    if name not in ROLES:
+        raise ValueError(f"'{name}' is not a section role; roles: {', '.join(ROLES)}")
     return name
 
 
 BlockName = Annotated[str, AfterValidator(_known_block)]
-SectionName = Annotated[str, AfterValidator(_known_section)]
-
-
-CUTS = ("paragraphs", "entries", "bullets", "closing")
+RoleName = Annotated[str, AfterValidator(_known_role)]
 
 
 class Block(StrictModel):
     """One entry of a panel's list. In the file it is written as
 
-    - a block's name: `what_it_is`, `key_points`;
-    - a section cut short, never clipped: `{section: helps_with, entries: 3}` shows the
-      heading and the first 3 entries; `paragraphs`, `bullets` and `closing` cut the
-      same way, 0 leaves that part out, a part not named is shown whole;
-    - `{first_of: [helps_with, ketamine_pairing]}`: the first of these the brochure has
-      and no earlier panel placed.
+    - a fixed block's or a section role's name: `key_points`, `what_it_is`;
+    - a section cut short, never clipped: `{role: helps_with, entries: 3}` shows the
+      heading and the first 3 entries; `paragraphs`, `bullets`, `closing` and a safety
+      section's `not_for`, `serious_risks` and `warning_signs` cut the same way, 0 leaves
+      that part out, a part not named is shown whole;
+    - `{first_of: [helps_with, how_it_works]}`: the first of these the brochure has and
+      no earlier panel placed.
     """
 
     block: BlockName | None = None
-    section: SectionName | None = None
+    role: RoleName | None = None
     paragraphs: int | None = Field(default=None, ge=0)
     entries: int | None = Field(default=None, ge=0)
     bullets: int | None = Field(default=None, ge=0)
     closing: int | None = Field(default=None, ge=0)
+    not_for: int | None = Field(default=None, ge=0)
+    serious_risks: int | None = Field(default=None, ge=0)
+    warning_signs: int | None = Field(default=None, ge=0)
     first_of: list[Block] | None = Field(default=None, min_length=2)
 
     @model_validator(mode="before")
@@ -86,11 +91,11 @@ class Block(StrictModel):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Block:
-        kinds = [kind for kind in ("block", "section", "first_of") if getattr(self, kind) is not None]
+        kinds = [kind for kind in ("block", "role", "first_of") if getattr(self, kind) is not None]
         if len(kinds) != 1:
-            raise ValueError("a block is a name, {section: NAME, entries: N, ...} or {first_of: [NAME, ...]}")
-        if self.section is None and any(getattr(self, part) is not None for part in CUTS):
-            raise ValueError(f"{', '.join(CUTS)} cut a section: write {{section: NAME, ...}}")
+            raise ValueError("a block is a name, {role: ROLE, entries: N, ...} or {first_of: [NAME, ...]}")
+        if self.role is None and any(getattr(self, part) is not None for part in PARTS):
+            raise ValueError(f"{', '.join(PARTS)} cut a section: write {{role: ROLE, ...}}")
         if self.first_of and any(choice.first_of for choice in self.first_of):
             raise ValueError("first_of lists names and sections, not another first_of")
         return self
@@ -101,18 +106,21 @@ class Block(StrictModel):
 
     @property
     def name(self) -> str:
-        """The block or section this entry shows (not for `first_of`)."""
-        name = self.block or self.section
+        """The fixed block or section role this entry shows (not for `first_of`)."""
+        name = self.block or self.role
         assert name is not None
         return name
 
-    def cut(self, section: Section) -> Section | None:
+    def cut(self, section: AnySection) -> AnySection | None:
         """The section as this entry shows it; None when the cut leaves nothing to say.
         The sources stay: what is shown still rests on them."""
-        limits = {part: getattr(self, part) for part in CUTS}
-        update = {part: getattr(section, part)[:limit] for part, limit in limits.items() if limit is not None}
+        update = {
+            part: getattr(section, part)[:limit]
+            for part in PARTS
+            if (limit := getattr(self, part)) is not None and hasattr(section, part)
+        }
         shortened = section.model_copy(update=update)
-        if not (shortened.paragraphs or shortened.entries or shortened.bullets):
+        if not any(getattr(shortened, part, None) for part in PARTS if part != "closing"):
             return None
         return shortened
 
@@ -167,10 +175,14 @@ class PanelMapError(Exception):
 
 
 # What a panel layout must always carry, whatever the map says: who made it and what it
-# is for, where to get help right now, the sources the sections cite (their links point
+# is for, what the treatment is, what to expect, who should not have a medicine and its
+# risks, where to get help right now, the sources the sections cite (their links point
 # there), and when it was reviewed.
 REQUIRED_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("cover",),
+    ("what_it_is",),
+    ("what_to_expect", "treatment_day", "sessions"),
+    (SAFETY,),
     ("get_help",),
     ("references",),
     ("about", "review_facts"),
@@ -186,7 +198,7 @@ def load_panel_map(path: Path, required: tuple[tuple[str, ...], ...] = REQUIRED_
         panel_map = PanelMap.model_validate(source.data)
         panel_map.needs(required)
     except ValidationError as error:
-        raise PanelMapError("\n".join(str(d) for d in diagnostics_from(error, source))) from None
+        raise PanelMapError("\n".join(str(d) for d in diagnostics_from(error, source, PanelMap))) from None
     except ValueError as error:
         raise PanelMapError(f"{source.display}:1: {error}") from None
     return panel_map
@@ -197,7 +209,7 @@ class PlacedBlock:
     """A block on a panel: a fixed block's name, or a section's name and (cut) content."""
 
     name: str
-    section: Section | None = None
+    section: AnySection | None = None
 
     @property
     def is_section(self) -> bool:
@@ -212,28 +224,32 @@ class PlacedPanel:
     blocks: tuple[PlacedBlock, ...]
 
 
-def _available(brochure: Brochure, name: str) -> bool:
-    if name in SECTION_BLOCKS:
-        return getattr(brochure.sections, name) is not None
-    if name == "faq":
-        return brochure.faq is not None
-    return True
+def _unused_section(brochure: Brochure, role: str, used: set[str]) -> tuple[str, AnySection] | None:
+    for name, section in brochure.with_role(role):
+        if f"section:{name}" not in used:
+            return name, section
+    return None
 
 
 def _place(brochure: Brochure, choice: Block, used: set[str]) -> PlacedBlock | None:
     name = choice.name
-    if name in used or not _available(brochure, name):
-        return None
-    if name not in SECTION_BLOCKS:
+    if name in FIXED_BLOCKS:
+        lacking = (name == "faq" and brochure.faq is None) or (name == "glossary" and not brochure.glossary)
+        if name in used or lacking:
+            return None
         used.add(name)
         if name == "about":
             used.add("review_facts")  # `about` ends with the review facts
         return PlacedBlock(name)
-    section = choice.cut(getattr(brochure.sections, name))
-    if section is None:
+    found = _unused_section(brochure, name, used)
+    if found is None:
         return None
-    used.add(name)
-    return PlacedBlock(name, section)
+    section_name, section = found
+    shown = choice.cut(section)
+    if shown is None:
+        return None
+    used.add(f"section:{section_name}")
+    return PlacedBlock(section_name, shown)
 
 
 def _cited_keys(blocks: list[PlacedBlock], brochure: Brochure) -> set[str]:

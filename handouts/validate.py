@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from handouts.allowed import allowed_fields
 from handouts.assets import ImageProblem, check_image
 from handouts.brand import contrast_failures
+from handouts.content_rules import document_rules
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 from handouts.glyphs import undrawable
 from handouts.models import Brochure, Clinic, UiStrings
@@ -28,6 +31,7 @@ from handouts.models.common import (
 )
 from handouts.models.instrument import Instrument
 from handouts.models.intake import ColumnName, FieldName, FormField, Intake, QuestionnaireInput
+from handouts.models.sections import SectionName
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -50,6 +54,8 @@ class ValidContent:
     documents: list[ValidDocument]
     strings: dict[str, UiStrings]
     instruments: dict[str, Instrument]
+    warnings: list[Diagnostic] = dataclasses.field(default_factory=list)
+    """Built anyway, but the build says so (a hard section, ...)."""
 
 
 def _has_step(data: Any, part: str | int) -> bool:
@@ -66,6 +72,8 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> FieldPath:
     """
     path: list[str | int] = []
     for part in loc:
+        if part == "[key]":  # a mapping's key was wrong: the key's own line tells where
+            continue
         if _has_step(data, part):
             data = data[part]
         elif isinstance(data, dict) and isinstance(part, str) and part not in data.values():
@@ -94,6 +102,7 @@ def _pattern_hints() -> dict[str, str]:
         CountryCode: "write a two-letter country code in capitals, e.g. 'US' or 'GB'",
         CrisisNumber: "write the number to call or text, with digits, e.g. '988'",
         EmergencyNumber: "write the emergency number with digits only, e.g. '911' or '999'",
+        SectionName: "name a section in lower-case words joined by underscores, e.g. 'possible_downsides'",
     }
     by_pattern = {metadata.pattern: hint for kind, hint in hints.items() for metadata in kind.__metadata__}
     by_pattern[TEXT_PATTERN] = "remove invisible control and formatting characters"
@@ -129,13 +138,20 @@ def _message(error: ErrorDetails) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def diagnostics_from(error: ValidationError, source: SourceFile) -> list[Diagnostic]:
+def diagnostics_from(
+    error: ValidationError, source: SourceFile, model: type[BaseModel] | None = None
+) -> list[Diagnostic]:
+    """Located messages; with the model, an unknown field's message lists the allowed ones."""
     problems = []
     for item in error.errors(include_url=False):
         path = _data_path(source.data, item["loc"])
         if item["type"].startswith("union_tag_"):
             path = (*path, _discriminator(item))
-        problems.append(source.problem(path, _message(item)))
+        message = _message(item)
+        allowed = allowed_fields(model, item["loc"]) if model and item["type"] == "extra_forbidden" else None
+        if allowed:
+            message = f"unknown field; allowed here: {', '.join(allowed)}"
+        problems.append(source.problem(path, message))
     return problems
 
 
@@ -143,7 +159,7 @@ def _parse(model: type[M], source: SourceFile) -> tuple[M | None, list[Diagnosti
     try:
         return model.model_validate(source.data), []
     except ValidationError as error:
-        return None, diagnostics_from(error, source)
+        return None, diagnostics_from(error, source, model)
 
 
 def _cited(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
@@ -159,6 +175,9 @@ def _cited(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield from _cited(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _cited(item, (*path, key))
 
 
 def check_references(document: DocumentBase, source: SourceFile) -> list[Diagnostic]:
@@ -282,11 +301,15 @@ def validate(
 
     parsed: list[tuple[DocumentBase, SourceFile]] = []
     failed: set[str] = set()
+    warnings: list[Diagnostic] = []
     for kind, source in tree.documents:
         document, found = _parse(DOCUMENT_MODELS[kind], source)
         found += undrawable(source, drawable)
         if document is not None:
             found += check_references(document, source)
+            rules = document_rules(document, source, clinic)
+            found += rules.problems
+            warnings += rules.warnings
             if isinstance(document, Intake):
                 found += check_form(document, source, instruments)
             if document.language not in strings:
@@ -306,4 +329,4 @@ def validate(
     documents = [
         ValidDocument(document, source) for document, source in parsed if source.display not in failed
     ]
-    return ValidContent(clinic, tree.clinic, documents, strings, instruments), problems
+    return ValidContent(clinic, tree.clinic, documents, strings, instruments, warnings), problems

@@ -54,6 +54,7 @@ class _Renderer:
     def render(self, output: Output) -> Rendered:
         from handouts.checks import check_pages
         from handouts.layout import LayoutWarnings
+        from handouts.placement import check_safety_early
 
         setup = self.setup
         result = Rendered(output.id)
@@ -62,6 +63,7 @@ class _Renderer:
             html = self.html.render(output, setup.clinic, strings, setup.instruments, setup.content)
             document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
             check_pages(document, output, setup.clinic.limits.max_pages)
+            check_safety_early(document, output)
             result.data = self.typesetter.pdf_bytes(document, output.variant)
             result.pages = len(document.pages)
         except ContentError as error:

@@ -24,6 +24,7 @@ topic: {id}
 title: {title}
 therapy: Test therapy
 category: A talk therapy
+medicine: false
 purpose: This handout explains test therapy. It is for adults who are thinking about it.
 summary: Test therapy helps you talk about your feelings.
 key_points:
@@ -38,18 +39,26 @@ review:
 version: "1.0"
 sections:
   what_it_is:
+    role: what_it_is
     heading: What is it?
     paragraphs:
       - It is a talk therapy.
   goals:
+    role: goals
     heading: What are the goals?
     bullets:
       - To understand yourself.
   evidence:
+    role: evidence
     heading: Does it work?
     paragraphs:
       - A review of studies found it works.
     sources: [steinert-2017]
+  downsides:
+    role: downsides
+    heading: What can go wrong?
+    paragraphs:
+      - You may feel worse for a while. Tell your therapist.
 references:
   - key: steinert-2017
     citation: Steinert C et al. Am J Psychiatry. 2017;174(10):943-953.

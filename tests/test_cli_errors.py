@@ -52,14 +52,14 @@ def test_unknown_field_is_reported_with_file_line_and_field(capsys, content: Pat
     alpha = content / "brochures" / "alpha.yaml"
     replace_in(
         alpha,
-        "  goals:\n    heading: What are the goals?\n",
-        "  goals:\n    heading: What are the goals?\n    colour: red\n",
+        "  goals:\n    role: goals\n    heading: What are the goals?\n",
+        "  goals:\n    role: goals\n    heading: What are the goals?\n    colour: red\n",
     )
     code, _, err = build(capsys, content, tmp_path / "out")
     assert code == 1
     assert (
-        f"{display_path(alpha)}:26: sections.goals.colour: unknown field; check its spelling and indentation"
-        in err.splitlines()
+        f"{display_path(alpha)}:29: sections.goals.colour: unknown field; allowed here: heading, paragraphs, "
+        "entries, bullets, closing, sources, role" in err.splitlines()
     )
     assert "Traceback" not in err
 
@@ -73,7 +73,7 @@ def test_missing_field_and_bad_pmid_are_all_reported_at_once(capsys, content: Pa
     lines = err.splitlines()
     shown = display_path(alpha)
     assert f"{shown}:1: summary: required field is missing" in lines
-    assert f"{shown}:35: references[0].pmid: a PubMed id is digits only, e.g. '28541091'" in lines
+    assert f"{shown}:44: references[0].pmid: a PubMed id is digits only, e.g. '28541091'" in lines
 
 
 def test_number_where_text_is_expected_suggests_quotes(capsys, content: Path, tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_number_where_text_is_expected_suggests_quotes(capsys, content: Path, tm
     replace_in(alpha, 'version: "1.0"', "version: 1.0")
     code, _, err = build(capsys, content, tmp_path / "out")
     assert code == 1
-    assert f"{display_path(alpha)}:18: version: expected text, got 1.0; put the value in quotes" in err
+    assert f"{display_path(alpha)}:19: version: expected text, got 1.0; put the value in quotes" in err
 
 
 def test_yaml_syntax_error_is_located(capsys, content: Path, tmp_path: Path) -> None:
@@ -108,11 +108,11 @@ def test_citation_of_unknown_reference_and_unused_reference(capsys, content: Pat
     assert code == 1
     shown = display_path(alpha)
     assert (
-        f"{shown}:32: sections.evidence.sources[0]: no reference with key 'steinert-2018' in references"
+        f"{shown}:36: sections.evidence.sources[0]: no reference with key 'steinert-2018' in references"
         in err
     )
     assert (
-        f"{shown}:34: references[0].key: reference 'steinert-2017' is never cited in a section's sources"
+        f"{shown}:43: references[0].key: reference 'steinert-2017' is never cited in a section's sources"
         in err
     )
 

@@ -5,6 +5,7 @@ content folder, and nothing an editor cannot see changes what a patient reads.""
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -38,6 +39,16 @@ def brochure(name: str, **replacements: str) -> str:
         assert old in text, old
         text = text.replace(old, new)
     return text
+
+
+def with_line(expected: str, text: str | bytes) -> str:
+    """`{line:MARK}` in an expected message: the line of the file on which MARK stands."""
+    match = re.match(r"\{line:(.+?)\}", expected, re.S)
+    if match is None:
+        return expected
+    raw = text if isinstance(text, str) else text.decode("utf-8", "surrogateescape")
+    line = raw[: raw.index(match.group(1))].count("\n") + 1
+    return f"{line}{expected[match.end() :]}"
 
 
 def problems(err: str) -> list[str]:
@@ -83,22 +94,22 @@ BROKEN_FILES = [
     (
         "impossible-date",
         brochure("date", **{"next_review: 2027-11-01": "next_review: 2027-02-30"}),
-        "16: review.next_review: 2027-02-30 is not a real date; write it as YYYY-MM-DD, e.g. 2027-02-28",
+        "{line:2027-02-30}: review.next_review: 2027-02-30 is not a real date; write it as YYYY-MM-DD, e.g. 2027-02-28",
     ),
     (
         "raw-control-byte",
         brochure("raw", **{"It is a talk therapy.": "It is a talk\x01 therapy."}),
-        "23: invisible control character U+0001; delete it (it may have come from a copy and paste)",
+        "{line:talk\x01}: invisible control character U+0001; delete it (it may have come from a copy and paste)",
     ),
     (
         "escaped-control-character",
         brochure("bell", **{"- It is a talk therapy.": '- "It is a talk\\a therapy."'}),
-        "23: sections.what_it_is.paragraphs[0]: control character (U+0007) at character 13; delete it",
+        "{line:talk\\a}: sections.what_it_is.paragraphs[0]: control character (U+0007) at character 13; delete it",
     ),
     (
         "right-to-left-override",
         brochure("bidi", **{"It is a talk therapy.": "Take \u202e01\u202c tablets."}),
-        "23: sections.what_it_is.paragraphs[0]: invisible direction control (U+202E RIGHT-TO-LEFT OVERRIDE) "
+        "{line:Take }: sections.what_it_is.paragraphs[0]: invisible direction control (U+202E RIGHT-TO-LEFT OVERRIDE) "
         "at character 6: it can change the order in which a patient reads the words or digits; delete it",
     ),
     (
@@ -109,7 +120,7 @@ BROKEN_FILES = [
     (
         "line-break-in-a-heading",
         brochure("heading", **{"heading: What is it?": 'heading: "What\\nis it?"'}),
-        "21: sections.what_it_is.heading: must be one line; remove the line break at character 5",
+        "{line:What\\nis}: sections.what_it_is.heading: must be one line; remove the line break at character 5",
     ),
     (
         "emoji",
@@ -122,7 +133,7 @@ BROKEN_FILES = [
         brochure("latin", **{"It is a talk therapy.": "It is a caf\udce9 therapy."}).encode(
             "utf-8", "surrogateescape"
         ),
-        "23: not UTF-8 text (invalid continuation byte); save the file as UTF-8",
+        "{line:caf}: not UTF-8 text (invalid continuation byte); save the file as UTF-8",
     ),
     (
         "too-large",
@@ -132,7 +143,7 @@ BROKEN_FILES = [
     (
         "tab-indentation",
         brochure("tabs", **{"  what_it_is:": "\twhat_it_is:"}),
-        "20: YAML syntax: a tab character; indent with spaces",
+        "{line:\twhat_it_is}: YAML syntax: a tab character; indent with spaces",
     ),
     (
         "python-tag",
@@ -154,7 +165,7 @@ def test_a_broken_file_is_located_and_the_others_build(
         hostile.write_text(text, encoding="utf-8")
     code, err = build_one(capsys, content, tmp_path / "out")
     assert code == 1, err
-    assert problems(err) == [f"{display_path(hostile)}:{expected}"]
+    assert problems(err) == [f"{display_path(hostile)}:{with_line(expected, text)}"]
     assert (tmp_path / "out" / GOOD_FILE).is_file()
 
 
@@ -233,8 +244,9 @@ def test_a_word_too_long_for_the_page_is_located(capsys, content: Path, tmp_path
     code, err = build_one(capsys, content, tmp_path / "out", only="word-booklet-letter")
     assert code == 1
     [message] = problems(err)
+    line = long_word.read_text()[: long_word.read_text().index("aaaa")].count("\n") + 1
     assert message.startswith(
-        f"{display_path(long_word)}:23: sections.what_it_is.paragraphs[0]: booklet page "
+        f"{display_path(long_word)}:{line}: sections.what_it_is.paragraphs[0]: booklet page "
     )
     assert message.endswith(" mm wider than the page (Letter); a word too long for the page")
     assert not (tmp_path / "out" / "Word-Brochure-Letter.pdf").exists()

@@ -85,6 +85,15 @@ phone: Teléfono
 email: Correo
 website: Sitio web
 hours: Horario
+safety_not_for: Quién no debe recibirlo
+safety_serious_risks: Riesgos graves
+safety_warning_signs: Señales de alarma al salir
+safety_what_to_do: "Si tiene alguna de estas señales, no espere:"
+safety_call_clinic: Llame a la clínica al
+safety_after_hours: Cuando la clínica esté cerrada, llame al
+safety_crisis: Si piensa en hacerse daño, llame o envíe un texto al
+safety_emergency: En una emergencia, llame al
+glossary: Palabras que debe saber
 not_medical_advice: Este folleto da información general.
 from_clinic: De
 intake_form: Formulario de admisión

@@ -1,4 +1,5 @@
-"""Plain language: the body prose of every shipped document reads at SMOG grade 8 or below."""
+"""Plain language: the build's readability gate (handouts.readability), for any clinic's
+content, and the shipped brochures' body prose at SMOG grade 8 or below."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import pytest
 import textstat
 import yaml
 
+from handouts.cli import main
 from handouts.models import Brochure
 from handouts.paths import CONTENT_DIR
+from handouts.reader import display_path
+from tests.support import CLINIC_YAML, write
 
 MAX_SMOG_GRADE = 8.0
 MAX_WORDS_IN_A_SENTENCE = 25
@@ -18,7 +22,7 @@ MAX_WORDS_IN_A_SENTENCE = 25
 def body_prose(brochure: Brochure) -> list[str]:
     """Sentences a patient reads as running text: not headings, names or list fragments."""
     texts = [brochure.purpose, brochure.summary, brochure.next_step]
-    for _, section in brochure.sections.present():
+    for section in brochure.sections.values():
         texts += section.prose()
     if brochure.faq:
         texts += [item.answer for item in brochure.faq.items]
@@ -42,3 +46,119 @@ def test_no_sentence_runs_long(path: Path) -> None:
     for text in body_prose(brochure):
         for sentence in text.replace("?", ".").replace("!", ".").split(". "):
             assert len(sentence.split()) <= MAX_WORDS_IN_A_SENTENCE, sentence
+
+
+HARD = (
+    "Psychodynamic psychotherapy emphasizes unconscious intrapsychic conflicts, "
+    "characterological vulnerabilities and transference manifestations."
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def harden(alpha: Path, sentences: int) -> int:
+    """Make the `goals` section hard to read; returns its line."""
+    text = alpha.read_text()
+    hard = "    paragraphs:\n" + "".join(f"      - {HARD}\n" for _ in range(sentences))
+    alpha.write_text(
+        text.replace("    heading: What are the goals?\n", "    heading: What are the goals?\n" + hard)
+    )
+    return alpha.read_text().splitlines().index("  goals:") + 1
+
+
+def test_a_hard_document_fails_naming_its_hardest_section(
+    capsys: pytest.CaptureFixture[str], content: Path, tmp_path: Path
+) -> None:
+    alpha = content / "brochures" / "alpha.yaml"
+    line = harden(alpha, 3)
+    code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"))
+    assert code == 1
+    shown = display_path(alpha)
+    failure = [
+        row for row in err.splitlines() if row.startswith(f"{shown}:{line}: sections.goals: SMOG grade ")
+    ]
+    assert len(failure) == 1, err
+    assert " of the body prose is above 8; hardest: sections.goals (" in failure[0]
+    assert f"{shown}:{line}: sections.goals: warning: SMOG grade " in err
+    assert "is above 10 for this section" in err
+    assert not list((tmp_path / "o").glob("*.pdf"))
+
+
+def test_a_hard_section_in_an_easy_document_is_a_warning(
+    capsys: pytest.CaptureFixture[str], content: Path, tmp_path: Path
+) -> None:
+    alpha = content / "brochures" / "alpha.yaml"
+    easy = "You talk with a friend. You meet once a week. "
+    text = alpha.read_text().replace(
+        "      - It is a talk therapy.\n", "      - It is a talk therapy.\n" + f"      - {easy * 10}\n" * 4
+    )
+    alpha.write_text(text)
+    line = harden(alpha, 1)
+    code, out, err = run(
+        capsys, "--content", str(content), "--output", str(tmp_path / "o"), "--only", "alpha-booklet-letter"
+    )
+    assert code == 0, err
+    assert f"{display_path(alpha)}:{line}: sections.goals: warning: SMOG grade " in err
+    assert "1 built" in out and "1 warning(s)" in out
+
+
+def test_glossary_terms_are_not_hard_words_and_a_clinic_sets_its_limits(
+    capsys: pytest.CaptureFixture[str], content: Path, tmp_path: Path
+) -> None:
+    alpha = content / "brochures" / "alpha.yaml"
+    harden(alpha, 3)
+    code, _, err = run(
+        capsys, "--content", str(content), "--output", str(tmp_path / "o"), "--only", "alpha-booklet-letter"
+    )
+    assert code == 1
+    before = float(err.split("SMOG grade ")[2].split()[0]) if err.count("SMOG grade ") > 1 else None
+    glossary = "glossary:\n" + "".join(
+        f"  - term: {term}\n    meaning: A word explained in plain words.\n"
+        for term in (
+            "psychodynamic psychotherapy",
+            "unconscious",
+            "intrapsychic",
+            "characterological",
+            "vulnerabilities",
+            "transference manifestations",
+            "emphasizes",
+        )
+    )
+    alpha.write_text(alpha.read_text().replace("references:\n", glossary + "references:\n"))
+    code, _, err = run(
+        capsys, "--content", str(content), "--output", str(tmp_path / "o"), "--only", "alpha-booklet-letter"
+    )
+    assert code == 0, (before, err)
+    # The same hard words without a glossary pass when the clinic raises its limits.
+    alpha.write_text(
+        alpha.read_text().split("glossary:\n")[0]
+        + "references:\n"
+        + alpha.read_text().split("references:\n")[1]
+    )
+    write(content / "clinic.yaml", CLINIC_YAML + "readability:\n  smog_document: 25\n  smog_section: 25\n")
+    code, _, err = run(
+        capsys, "--content", str(content), "--output", str(tmp_path / "o"), "--only", "alpha-booklet-letter"
+    )
+    assert code == 0, err
+    assert "SMOG" not in err
+
+
+def test_spanish_uses_fernandez_huerta(
+    capsys: pytest.CaptureFixture[str], content: Path, tmp_path: Path
+) -> None:
+    alpha = content / "brochures" / "alpha.yaml"
+    hard = (
+        "La psicoterapia psicodinámica contemporánea caracteriza sistemáticamente "
+        "configuraciones intrapsíquicas inconscientes extraordinariamente complicadas."
+    )
+    text = alpha.read_text().replace("kind: brochure\n", "kind: brochure\nlanguage: es\n")
+    alpha.write_text(text.replace("      - It is a talk therapy.\n", f"      - {hard} {hard} {hard}\n"))
+    code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"))
+    assert code == 1
+    line = alpha.read_text().splitlines().index("  what_it_is:") + 1
+    assert f"{display_path(alpha)}:{line}: sections.what_it_is: Fernández-Huerta score " in err
+    assert "of the body prose is below 70; hardest: sections.what_it_is (" in err

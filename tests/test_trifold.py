@@ -137,12 +137,15 @@ def test_outside_sheet_fold_in_back_cover_front_cover(shipped_build: Path, paper
         title, lefts = title_runs(pdf)
         assert one_line(title) == one_line(raw["title"])
         assert min(lefts) > FOLDS[paper]["outside"][2], pdf.name
-        # Fold-in panel, on the left: the short version.
-        assert "Key points" in fold_in
-        # (a hyphen that ends a line is not extracted: compare without hyphens)
-        assert all(
-            one_line(point).replace("-", "") in fold_in.replace("-", "") for point in raw["key_points"]
-        )
+        # Fold-in panel, on the left: a medicine's safety section, else the short version.
+        if raw["medicine"]:
+            assert "Who should not have it" in fold_in and "Warning signs after you leave" in fold_in
+        else:
+            assert "Key points" in fold_in
+            # (a hyphen that ends a line is not extracted: compare without hyphens)
+            assert all(
+                one_line(point).replace("-", "") in fold_in.replace("-", "") for point in raw["key_points"]
+            )
         # Back cover, in the middle: help now, contact, and the review facts in small print.
         for phrase in (
             "Get help now",
@@ -153,7 +156,7 @@ def test_outside_sheet_fold_in_back_cover_front_cover(shipped_build: Path, paper
             "Reviewed by: Psychiatrist (MD).",
             "Reviewed: November 1, 2026.",
             "Next review: November 1, 2027.",
-            "Version 1.0.",
+            f"Version {raw['version']}.",
         ):
             assert phrase in back_cover, (pdf.name, phrase)
         assert "Page 1 of" not in " ".join([fold_in, back_cover, front_cover]), "no running footer"
@@ -177,13 +180,12 @@ def test_inside_sheet_holds_the_sections_the_panel_map_places(shipped_build: Pat
             for block in panel.blocks:
                 if block.section is not None:
                     assert one_line(block.section.heading) in texts[panel.position], (pdf.name, block.name)
-        assert "What you can do next" in texts["right"]
-        assert one_line(raw["next_step"]) in texts["right"]
         assert one_line(raw["sections"]["what_it_is"]["heading"]) in texts["left"]
+        assert "References" in texts["right"]
     # What each shipped topic most needs on its inside spread.
     ketamine = panel_texts(shipped_trifold(shipped_build, TOPICS[1], paper), 1, FOLDS[paper]["inside"])
-    assert "What do I need to know on treatment day?" in ketamine[1]
-    assert "Plan for someone to drive you home after each session." in ketamine[1]
+    assert "What happens on a treatment day?" in ketamine[1]
+    assert "Plan for someone to drive you home." in ketamine[1]
     assert "References" in ketamine[2]
     # The psychodynamic brochure's next step sends the reader to "Is it right for me?".
     psychodynamic = panel_texts(shipped_trifold(shipped_build, TOPICS[0], paper), 1, FOLDS[paper]["inside"])
@@ -260,7 +262,8 @@ def test_screen_readers_meet_the_front_cover_first(shipped_build: Path) -> None:
         assert headings.count("/H1") == 1
         text = one_line(reader.pages[0].extract_text())
         raw = source(entry["topic"])
-        assert text.index(one_line(raw["title"])) < text.index("Key points") < text.index("Get help now")
+        first_inside = "Who should not have it" if raw["medicine"] else "Key points"
+        assert text.index(one_line(raw["title"])) < text.index(first_inside) < text.index("Get help now")
 
 
 def test_print_shop_bleed_crop_box_and_text_inside_the_trim(shipped_build: Path) -> None:
@@ -337,7 +340,7 @@ def test_content_too_tall_for_its_panel_fails_that_document_only(
 ) -> None:
     brochure = shipped_content_copy / "brochures" / "psychodynamic-therapy.yaml"
     text = brochure.read_text()
-    heading = '  what_to_expect:\n    heading: "What happens in a session?"\n'
+    heading = '  what_to_expect:\n    role: what_to_expect\n    heading: "What happens in a session?"\n'
     assert heading in text
     longer = f'    paragraphs:\n      - "{LONG_PARAGRAPH}"\n      - "{LONG_PARAGRAPH}"\n'
     brochure.write_text(text.replace(heading, heading + longer))
@@ -420,8 +423,8 @@ def test_a_word_too_long_for_its_panel_is_reported_too(
 def test_a_new_topic_gets_a_trifold_without_new_code(
     capsys: pytest.CaptureFixture[str], content: Path, tmp_path: Path
 ) -> None:
-    """The small test brochure has what_it_is, goals and evidence: the panel map's
-    fallbacks fill the inside spread, and the cited source comes with them."""
+    """The small test brochure has what_it_is, goals, evidence and downsides: the panel
+    map's fallbacks fill the inside spread, and the cited source comes with them."""
     output = tmp_path / "o"
     code, _, err = run(
         capsys, "--content", str(content), "--output", str(output), "--only", "alpha-trifold-a4"
@@ -431,8 +434,8 @@ def test_a_new_topic_gets_a_trifold_without_new_code(
     assert len(pypdf.PdfReader(pdf).pages) == 2
     left, middle, right = panel_texts(pdf, 1, FOLDS["a4"]["inside"])
     assert "What is it?" in left
-    assert "What are the goals?" in middle
-    assert "Does it work?" in right and "References" in right and "PubMed 28541091" in right
+    assert "What are the goals?" in middle and "Does it work?" in middle
+    assert "References" in right and "PubMed 28541091" in right
 
 
 # The panel map: declared once, checked when read, placed per brochure.
@@ -469,7 +472,7 @@ def inside(plan: PanelPlan) -> list[list[str]]:
 
 
 def test_first_of_takes_the_first_block_the_brochure_has_and_no_earlier_panel_placed() -> None:
-    helps = {"heading": "What can it help with?", "paragraphs": ["Low mood."]}
+    helps = {"role": "helps_with", "heading": "What can it help with?", "paragraphs": ["Low mood."]}
     chosen = panel_map(
         left=[{"first_of": ["helps_with", "goals"]}],
         middle=[{"first_of": ["helps_with", "goals"]}],
@@ -482,12 +485,13 @@ def test_first_of_takes_the_first_block_the_brochure_has_and_no_earlier_panel_pl
 
 def test_an_excerpt_shows_the_first_items_and_keeps_the_sources() -> None:
     section = {
+        "role": "helps_with",
         "heading": "What can it help with?",
         "paragraphs": ["One.", "Two."],
         "entries": [{"name": f"E{n}", "text": "Text."} for n in range(5)],
         "sources": ["steinert-2017"],
     }
-    excerpt = {"section": "helps_with", "paragraphs": 1, "entries": 2}
+    excerpt = {"role": "helps_with", "paragraphs": 1, "entries": 2}
     plan = place(panel_map(left=[excerpt, "references"]), brochure(helps_with=section))
     [block, references] = next(panel for panel in plan.panels if panel.name == "left").blocks
     assert block.section.heading == "What can it help with?"
@@ -497,7 +501,7 @@ def test_an_excerpt_shows_the_first_items_and_keeps_the_sources() -> None:
     assert references.name == "references"
     assert [reference.key for reference in plan.references] == ["steinert-2017"]
     # A cut that leaves nothing under the heading skips the section.
-    nothing = {"section": "helps_with", "paragraphs": 0, "entries": 0}
+    nothing = {"role": "helps_with", "paragraphs": 0, "entries": 0}
     assert inside(place(panel_map(left=[nothing, "what_it_is"]), brochure(helps_with=section)))[0] == [
         "what_it_is"
     ]
@@ -519,19 +523,20 @@ SHIPPED_MAP = PANEL_MAP.read_text()
     ("change", "message"),
     [
         (
-            ("blocks: [cover, summary]", "blocks: [cover, summery]"),
-            ":{line}: panels[0].blocks[1]: unknown block 'summery'",
+            ("blocks: [cover, summary, next_step]", "blocks: [cover, summery, next_step]"),
+            ":{line}: panels[0].blocks[1]: unknown block 'summery'; fixed blocks: cover, summary,",
         ),
         (
-            ("blocks: [cover, summary]", "blocks: [{section: cover}]"),
-            ":{line}: panels[0].blocks[0].section: 'cover' is not a brochure section",
+            ("blocks: [cover, summary, next_step]", "blocks: [{role: cover}]"),
+            ":{line}: panels[0].blocks[0].role: 'cover' is not a section role; roles: what_it_is, helps_with,",
         ),
         (
-            ("blocks: [cover, summary]", "blocks: [{block: goals, entries: 2}]"),
-            ":{line}: panels[0].blocks[0]: paragraphs, entries, bullets, closing cut a section",
+            ("blocks: [cover, summary, next_step]", "blocks: [{block: goals, entries: 2}]"),
+            ":{line}: panels[0].blocks[0]: paragraphs, entries, bullets, closing, not_for, serious_risks, "
+            "warning_signs cut a section",
         ),
         (
-            ("blocks: [cover, summary]", "blocks: [summary, cover]"),
+            ("blocks: [cover, summary, next_step]", "blocks: [summary, cover]"),
             ":1: the front cover (outside sheet, right) must start with the cover block",
         ),
         (

@@ -1,77 +1,25 @@
-"""A patient brochure about one therapy: the sections of a clinic's therapy page and a
-patient article, each optional, always laid out in the order declared here."""
+"""A patient brochure about one therapy: sections under free names, each with a role from
+a small vocabulary (handouts.models.sections), laid out in the order the file gives."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, ModelWrapValidatorHandler, PrivateAttr, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from handouts.models.common import (
-    MAX_LIST_ITEMS,
-    DocumentBase,
-    Faq,
-    Section,
-    ShortText,
-    StrictModel,
-    Text,
-)
+from handouts.models.common import MAX_LIST_ITEMS, DocumentBase, Faq, ShortText, StrictModel, Text
+from handouts.models.sections import DOWNSIDES, ROLES, SAFETY, AnySection, SafetySection, SectionName
+
+MIN_SECTIONS = 3
 
 
-class BrochureSections(StrictModel):
-    """The body of a brochure, in the order the content file gives. Layouts with fixed
-    panels refer to sections by name."""
+class GlossaryTerm(StrictModel):
+    """A word the reader may not know, and its meaning in plain words. The booklet prints
+    the glossary, so the readability check does not count a term defined here as hard."""
 
-    what_it_is: Section | None = None
-    helps_with: Section | None = Field(default=None, description="Conditions it helps with, and why.")
-    what_you_explore: Section | None = Field(
-        default=None, description="Emotions, patterns, defenses, free association."
-    )
-    therapy_relationship: Section | None = Field(
-        default=None, description="The therapy relationship and transference."
-    )
-    goals: Section | None = None
-    ketamine_pairing: Section | None = Field(
-        default=None, description="How the therapy pairs with ketamine treatment."
-    )
-    ketamine_journey: Section | None = Field(
-        default=None, description="Before, during and after ketamine sessions."
-    )
-    treatment_day: Section | None = Field(
-        default=None, description="Basics for the day of a ketamine session."
-    )
-    what_to_expect: Section | None = None
-    formats: Section | None = Field(default=None, description="Formats and how long each lasts.")
-    sessions: Section | None = Field(default=None, description="Session length and how often.")
-    evidence: Section | None = None
-    questions_to_ask_yourself: Section | None = None
-    finding_a_therapist: Section | None = None
-
-    _order: tuple[str, ...] = PrivateAttr(default=())
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _keep_file_order(
-        cls, data: Any, handler: ModelWrapValidatorHandler[BrochureSections]
-    ) -> BrochureSections:
-        sections = handler(data)
-        if isinstance(data, dict):
-            sections._order = tuple(name for name in data if name in cls.model_fields)
-        return sections
-
-    def present(self) -> Iterator[tuple[str, Section]]:
-        """The sections this brochure has, in reading order, with their names."""
-        for name in self._order or tuple(type(self).model_fields):
-            section = getattr(self, name)
-            if section is not None:
-                yield name, section
-
-    @model_validator(mode="after")
-    def _enough_to_say(self) -> BrochureSections:
-        if sum(1 for _ in self.present()) < 3:
-            raise ValueError("a brochure needs at least 3 sections")
-        return self
+    term: ShortText
+    meaning: Text
 
 
 class Brochure(DocumentBase):
@@ -80,8 +28,53 @@ class Brochure(DocumentBase):
     kind: Literal["brochure"] = "brochure"
     therapy: ShortText = Field(description="The therapy's name, e.g. 'Psychodynamic therapy'.")
     category: ShortText = Field(description="One line saying what kind of therapy it is.")
+    medicine: bool = Field(
+        description="Whether the treatment involves a medicine. A brochure about a medicine needs "
+        "a section with role `safety`, early in the booklet and on the tri-fold."
+    )
     summary: Text = Field(description="The main message, in two or three sentences.")
     key_points: list[Text] = Field(min_length=3, max_length=MAX_LIST_ITEMS, description="The short version.")
     next_step: Text = Field(description="What the reader can do now: the call to action.")
-    sections: BrochureSections
+    sections: dict[SectionName, AnySection] = Field(
+        description="The body, in reading order. Name each section in lower-case words joined by "
+        "underscores, and give it a `role`: " + ", ".join(ROLES) + ". Every brochure needs a "
+        "`downsides` section; a brochure about a medicine needs one `safety` section."
+    )
     faq: Faq | None = None
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list, max_length=12, description="Words to know, printed in the booklet."
+    )
+
+    @field_validator("sections")
+    @classmethod
+    def _required_parts(cls, sections: dict[str, AnySection], info: ValidationInfo) -> dict[str, AnySection]:
+        roles = [section.role for section in sections.values()]
+        missing = []
+        if len(sections) < MIN_SECTIONS:
+            missing.append(f"a brochure needs at least {MIN_SECTIONS} sections")
+        if DOWNSIDES not in roles:
+            missing.append(
+                f"a brochure needs a section with role '{DOWNSIDES}': possible downsides, "
+                "and what to do if it is not helping"
+            )
+        if info.data.get("medicine") and SAFETY not in roles:
+            missing.append(
+                f"a brochure about a medicine (medicine: true) needs a section with role '{SAFETY}': "
+                "not_for, serious_risks and warning_signs"
+            )
+        if roles.count(SAFETY) > 1:
+            missing.append(f"a brochure has one section with role '{SAFETY}', found {roles.count(SAFETY)}")
+        if missing:
+            raise ValueError("; ".join(missing))
+        return sections
+
+    def with_role(self, role: str) -> Iterator[tuple[str, AnySection]]:
+        """The sections that have this role, in reading order, with their names."""
+        return ((name, section) for name, section in self.sections.items() if section.role == role)
+
+    @property
+    def safety(self) -> tuple[str, SafetySection] | None:
+        for name, section in self.with_role(SAFETY):
+            assert isinstance(section, SafetySection)
+            return name, section
+        return None

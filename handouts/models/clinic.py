@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
-from handouts.models.common import HttpsUrl, ShortText, StrictModel
+from handouts.models.common import MAX_LIST_ITEMS, HttpsUrl, ShortText, StrictModel, Text
 
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$", to_lower=True)]
 """A colour as #rrggbb. Only this form reaches a stylesheet, so no text can."""
@@ -54,6 +54,31 @@ class Limits(StrictModel):
     )
 
 
+class AfterHours(StrictModel):
+    """Who a patient calls about a warning sign when the clinic is closed."""
+
+    phone: Phone
+    note: ShortText | None = Field(default=None, description="e.g. 'Ask for the doctor on call.'")
+
+
+class ReadabilityLimits(StrictModel):
+    """The plain-language gate (handouts.readability). A document past its limit fails;
+    a section past its limit gets a warning."""
+
+    smog_document: float = Field(
+        default=8, ge=4, le=30, description="Highest SMOG grade of an English document."
+    )
+    smog_section: float = Field(
+        default=10, ge=4, le=30, description="SMOG grade above which a section is warned."
+    )
+    fernandez_huerta_document: float = Field(
+        default=70, ge=0, le=100, description="Lowest Fernández-Huerta score of a Spanish document."
+    )
+    fernandez_huerta_section: float = Field(
+        default=60, ge=0, le=100, description="Fernández-Huerta score below which a section is warned."
+    )
+
+
 class Clinic(StrictModel):
     name: ShortText
     address: list[ShortText] = Field(min_length=1, max_length=5, description="Postal address, one line each.")
@@ -61,6 +86,17 @@ class Clinic(StrictModel):
     email: Email
     website: HttpsUrl
     hours: ShortText | None = None
+    after_hours: AfterHours | None = Field(
+        default=None,
+        description="Who to call when the clinic is closed. Needed by brochures about a medicine: "
+        "their safety section tells patients to call it about warning signs.",
+    )
+    costs: list[Text] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Fees and insurance, in the clinic's words; printed after a brochure's `costs` section.",
+    )
+    readability: ReadabilityLimits = Field(default_factory=ReadabilityLimits)
     logo: str | None = Field(
         default=None, description="Image file inside the content folder, e.g. 'logo.png'."
     )

@@ -86,6 +86,11 @@ class Reference(StrictModel):
         assert self.url is not None
         return self.url
 
+    @property
+    def site(self) -> str:
+        """The link's host, for layouts too small for a whole address (it stays the link)."""
+        return self.link.removeprefix("https://").split("/", 1)[0]
+
 
 class Review(StrictModel):
     """Who checked the content, and when it must be checked again."""
@@ -109,29 +114,6 @@ class Entry(StrictModel):
     detail: ShortText | None = Field(
         default=None, description="A short fact shown beside the name, e.g. '16 sessions'."
     )
-
-
-class Section(StrictModel):
-    """A chunk of the document under one heading, ideally a question a patient asks."""
-
-    heading: ShortText
-    paragraphs: list[Text] = Field(default_factory=list)
-    entries: list[Entry] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
-    bullets: list[Text] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
-    closing: list[Text] = Field(default_factory=list, description="Paragraphs after the list.")
-    sources: list[Slug] = Field(
-        default_factory=list, description="Keys of the references behind this section."
-    )
-
-    @model_validator(mode="after")
-    def _has_content(self) -> Section:
-        if not (self.paragraphs or self.entries or self.bullets):
-            raise ValueError("a section needs paragraphs, entries or bullets")
-        return self
-
-    def prose(self) -> list[str]:
-        """Every sentence-bearing text of the section, for readability checks."""
-        return [*self.paragraphs, *(e.text for e in self.entries), *self.closing]
 
 
 class Question(StrictModel):

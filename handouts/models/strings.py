@@ -33,6 +33,15 @@ class UiStrings(StrictModel):
     email: ShortText
     website: ShortText
     hours: ShortText
+    safety_not_for: ShortText
+    safety_serious_risks: ShortText
+    safety_warning_signs: ShortText
+    safety_what_to_do: ShortText
+    safety_call_clinic: ShortText
+    safety_after_hours: ShortText
+    safety_crisis: ShortText
+    safety_emergency: ShortText
+    glossary: ShortText
     not_medical_advice: Text
     from_clinic: ShortText
     intake_form: ShortText
