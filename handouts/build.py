@@ -29,6 +29,7 @@ from handouts.paths import INSTRUMENTS_DIR, STYLES_DIR, TEMPLATES_DIR
 from handouts.progress import Feedback, Silent
 from handouts.reader import read_content
 from handouts.review_dates import ReviewDate, warnings_on
+from handouts.status import ExitStatus
 from handouts.validate import ValidContent, load_tables, validate
 from handouts.writer import ManifestEntry, entry_for, read_manifest
 
@@ -67,10 +68,10 @@ class BuildReport:
     seconds: float = 0.0
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitStatus:
         if self.folder_error or self.internal_errors or (self.unknown_ids and not self.problems):
-            return 2
-        return 1 if self.problems else 0
+            return ExitStatus.USAGE
+        return ExitStatus.CONTENT if self.problems else ExitStatus.OK
 
 
 def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic]]:

@@ -1,4 +1,9 @@
-"""Command line: `python generate.py [build] ...`, `python generate.py schema` and `... email`."""
+"""The command line, all of it: `handouts [build] ...`, `schema`, `email`, `init`.
+
+Every command's arguments are parsed here and handed to the module that does the work as
+plain values; exit statuses come from `handouts.status`. The program is named as it was
+typed (`handouts`, or `generate.py` in the repository).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,24 @@ import datetime as dt
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 from handouts import review_dates
+from handouts.catalog import PAPERS
 from handouts.diagnostics import Diagnostic
 from handouts.fingerprint import stored_notes, unchanged_outputs
 from handouts.paths import CONTENT_DIR, OUTPUT_DIR, STYLES_DIR, TEMPLATES_DIR
 from handouts.reader import display_path
 from handouts.review_dates import warnings_on
+from handouts.status import ExitStatus
 
-EXIT_OK, EXIT_CONTENT, EXIT_INTERNAL = 0, 1, 2
+COMMANDS = ("build", "schema", "email", "init")
+EXIT_STATUS_HELP = (
+    "Exit status: 0 when all was done, 1 when content had mistakes (the rest is still done), "
+    "2 on bad usage, an unusable folder or an internal error."
+)
 
 
 class AddressSafeParser(argparse.ArgumentParser):
@@ -27,41 +39,36 @@ class AddressSafeParser(argparse.ArgumentParser):
         super().error(re.sub(r"\S*@\S*", "[address hidden]", message))
 
 
-def add_content_option(parser: argparse.ArgumentParser) -> None:
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _content_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--content",
-        type=Path,
-        default=CONTENT_DIR,
-        metavar="DIR",
-        help="content folder (default: handouts/content)",
-    )
+        "--content", type=Path, default=CONTENT_DIR, metavar="DIR",
+        help="content folder (default: the sample content shipped with handouts)",
+    )  # fmt: skip
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = AddressSafeParser(
-        prog="generate.py",
+def _build_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "build",
+        help="write the PDFs and OUTPUT/manifest.json (the default command)",
         description="Build print-ready PDF patient handouts from validated content files.",
-        epilog=(
-            "Exit status: 0 when every document was built, 1 when content had mistakes "
-            "(the other documents are still built), 2 on an internal error or bad usage."
-        ),
+        epilog=EXIT_STATUS_HELP,
     )
+    _content_option(parser)
     parser.add_argument(
-        "command",
-        nargs="?",
-        choices=["build", "schema", "email"],
-        default="build",
-        help="build (default): write the PDFs and output/manifest.json; "
-        "schema: write the JSON Schema of the content files; "
-        "email: write an email draft with built PDFs attached (see: generate.py email --help)",
-    )
-    add_content_option(parser)
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="where to write (default: output/; for schema: CONTENT/schema)",
+        "--output", type=Path, default=OUTPUT_DIR, metavar="DIR", help="where to write (default: output/)"
     )
     parser.add_argument(
         "--only",
@@ -90,14 +97,84 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="check review dates as of this day (default: today); the PDFs never depend on it",
     )
-    return parser
+    parser.set_defaults(run=_run_build)  # fmt: skip
 
 
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+def _schema_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "schema",
+        help="write the JSON Schemas of the content files, for editors",
+        description="Write the JSON Schemas that editors use to check content files as you type.",
+    )
+    _content_option(parser)
+    parser.add_argument(
+        "--output", type=Path, default=None, metavar="DIR", help="where to write (default: CONTENT/schema)"
+    )
+    parser.set_defaults(run=_run_schema)  # fmt: skip
+
+
+def _email_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "email",
+        help="write an email draft (.eml) with built PDFs attached",
+        description="Write an unsent email draft (.eml) with already-built PDFs attached.",
+        epilog="Exit status: 0 when the draft was written, 1 when content problems stop reading "
+        "the clinic profile, 2 on bad usage (address, id, missing or changed build).",
+    )
+    parser.add_argument("--to", action="append", required=True, metavar="ADDRESS", help="recipient")
+    parser.add_argument(
+        "ids",
+        nargs="+",
+        metavar="ID",
+        help="document id (e.g. psychodynamic-therapy) "
+        "or output id from the manifest (e.g. psychodynamic-therapy-booklet-a4)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=OUTPUT_DIR,
+        metavar="DIR",
+        help="the build folder holding manifest.json (default: output/)",
+    )
+    _content_option(parser)
+    parser.add_argument(
+        "--paper", choices=PAPERS, default="letter", help="paper for a document id (default: letter)"
+    )
+    parser.add_argument(
+        "--draft",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="where to write the draft (default: OUTPUT/drafts/handouts-draft.eml)",
+    )
+    parser.set_defaults(run=_run_email)  # fmt: skip
+
+
+def _init_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "init",
+        help="start a clinic's own content folder",
+        description="Make a content folder for a clinic: a profile with marked placeholders, a brochure "
+        "and an intake leaflet to copy, a short guide for editors and the schemas editors use.",
+    )
+    parser.add_argument(
+        "folder", type=Path, metavar="DIR", help="the new folder (must not exist, or be empty)"
+    )
+    parser.set_defaults(run=_run_init)  # fmt: skip
+
+
+def parser() -> argparse.ArgumentParser:
+    top = AddressSafeParser(
+        description="Validated therapy content to print-ready, accessible PDF patient handouts. "
+        "With no command, `build` runs.",
+        epilog=EXIT_STATUS_HELP,
+    )
+    commands = top.add_subparsers(
+        title="commands", dest="command", metavar="COMMAND", parser_class=AddressSafeParser
+    )
+    for add in (_build_parser, _schema_parser, _email_parser, _init_parser):
+        add(commands)
+    return top
 
 
 def _print_warnings(warnings: list[Diagnostic]) -> str:
@@ -107,20 +184,13 @@ def _print_warnings(warnings: list[Diagnostic]) -> str:
     return f"; {len(warnings)} warning(s)" if warnings else ""
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
-    return int(text)
-
-
 def _nothing_to_do(args: argparse.Namespace) -> bool:
     """The quick path: nothing changed since the last clean build, so say so and stop."""
     if args.force or args.only or not args.content.is_dir():
         return False
     started = time.monotonic()
-    output = args.output or OUTPUT_DIR
-    unchanged = unchanged_outputs(args.content, output, TEMPLATES_DIR, STYLES_DIR)
-    notes = stored_notes(output) if unchanged is not None else None
+    unchanged = unchanged_outputs(args.content, args.output, TEMPLATES_DIR, STYLES_DIR)
+    notes = stored_notes(args.output) if unchanged is not None else None
     if unchanged is None or notes is None:
         return False
     content_warnings, reviews = notes
@@ -130,15 +200,15 @@ def _nothing_to_do(args: argparse.Namespace) -> bool:
     return True
 
 
-def _run_build(args: argparse.Namespace) -> int:
+def _run_build(args: argparse.Namespace) -> ExitStatus:
     if _nothing_to_do(args):
-        return EXIT_OK
+        return ExitStatus.OK
     from handouts.build import BuildSettings, build, default_jobs
     from handouts.progress import Progress
 
     settings = BuildSettings(
         content=args.content,
-        output=args.output or OUTPUT_DIR,
+        output=args.output,
         only=args.only,
         jobs=args.jobs or default_jobs(),
         force=args.force,
@@ -146,13 +216,13 @@ def _run_build(args: argparse.Namespace) -> int:
     )
     if not settings.content.is_dir():
         print(f"error: content folder not found: {settings.content}", file=sys.stderr)
-        return EXIT_INTERNAL
+        return ExitStatus.USAGE
     report = build(settings, Progress(sys.stdout))
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if report.folder_error:
         print(f"error: {report.folder_error}", file=sys.stderr)
-        return EXIT_INTERNAL
+        return ExitStatus.USAGE
     for error in report.internal_errors:
         print(f"internal error: {error}", file=sys.stderr)
     for unknown in report.unknown_ids:
@@ -171,31 +241,58 @@ def _run_build(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _run_schema(args: argparse.Namespace) -> int:
+def _run_schema(args: argparse.Namespace) -> ExitStatus:
     from handouts.schema import write_schemas
 
-    folder = args.output or args.content / "schema"
-    for path in write_schemas(folder):
+    for path in write_schemas(args.output or args.content / "schema"):
         print(f"wrote {display_path(path)}")
-    return EXIT_OK
+    return ExitStatus.OK
+
+
+def _run_email(args: argparse.Namespace) -> ExitStatus:
+    from handouts.email_draft import EmailRequest, UsageError, write_email_draft
+
+    request = EmailRequest(args.to, args.ids, args.output, args.content, args.paper, args.draft)
+    try:
+        return write_email_draft(request)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return ExitStatus.USAGE
+
+
+def _run_init(args: argparse.Namespace) -> ExitStatus:
+    from handouts.starter import FolderNotEmpty, init_content_folder
+
+    try:
+        written = init_content_folder(args.folder)
+    except FolderNotEmpty as error:
+        print(f"error: {error}", file=sys.stderr)
+        return ExitStatus.USAGE
+    for path in written:
+        print(f"wrote {display_path(path)}")
+    profile = display_path(args.folder / "clinic.yaml")
+    print(f"Next: edit {profile}, then: handouts build --content {args.folder}")
+    return ExitStatus.OK
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    """`build` when no command is named (options alone, or nothing)."""
+    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help")):
+        return argv
+    return ["build", *argv]
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["email"]:
-        from handouts.email_draft import main as email_main
-
-        return email_main(argv[1:])
-    parser = _parser()
-    args, extra = parser.parse_known_args(argv)
-    if args.command == "email":
-        parser.error("put 'email' first: generate.py email --to ADDRESS ID [ID ...]")
-    if extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    argv = _with_command(sys.argv[1:] if argv is None else argv)
+    top = parser()
+    if argv[0] == "build" and "email" in argv[1:]:
+        top.error("put 'email' first: email --to ADDRESS ID [ID ...]")
+    args = top.parse_args(argv)
+    run: Callable[[argparse.Namespace], ExitStatus] = args.run
     try:
-        return _run_schema(args) if args.command == "schema" else _run_build(args)
+        return int(run(args))
     except KeyboardInterrupt:
-        return EXIT_INTERNAL
+        return ExitStatus.USAGE
 
 
 def main_entry() -> None:

@@ -1,4 +1,4 @@
-"""`python generate.py email --to ADDRESS ID ...`: an unsent email draft (.eml) with built PDFs.
+"""`handouts email --to ADDRESS ID ...`: an unsent email draft (.eml) with built PDFs.
 
 Works from an already-built output folder: the files named in its manifest are attached
 only when their sha256 still matches. The recipient's address goes into the `To` header
@@ -7,7 +7,6 @@ and nowhere else: never into the body, the PDFs, or anything printed.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import re
 import sys
@@ -19,16 +18,14 @@ from email.policy import SMTP
 from email.utils import parseaddr
 from pathlib import Path
 
-from handouts.catalog import KIND_LAYOUTS, PAPERS, STANDARD, Output, plan
-from handouts.cli import AddressSafeParser, add_content_option
+from handouts.catalog import KIND_LAYOUTS, STANDARD, Output, plan
 from handouts.diagnostics import Diagnostic
 from handouts.models import Clinic
 from handouts.models.common import DocumentBase
-from handouts.paths import OUTPUT_DIR
 from handouts.reader import display_path
+from handouts.status import ExitStatus
 from handouts.writer import MANIFEST, ManifestEntry, UnsafeOutputPath, read_manifest, write_atomic
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 DEFAULT_DRAFT = Path("drafts") / "handouts-draft.eml"
 
 # A dot-atom local part and a domain of at least two hostname labels: no quoting, no
@@ -42,42 +39,6 @@ _ATTACHMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.pdf")
 
 class UsageError(Exception):
     """Bad input from the command line or a stale build; printed as `error: ...`, exit 2."""
-
-
-def parser() -> argparse.ArgumentParser:
-    parser = AddressSafeParser(
-        prog="generate.py email",
-        description="Write an unsent email draft (.eml) with already-built PDFs attached.",
-        epilog="Exit status: 0 when the draft was written, 1 when content problems stop reading "
-        "the clinic profile, 2 on bad usage (address, id, missing or changed build).",
-    )
-    parser.add_argument("--to", action="append", required=True, metavar="ADDRESS", help="recipient")
-    parser.add_argument(
-        "ids",
-        nargs="+",
-        metavar="ID",
-        help="document id (e.g. psychodynamic-therapy) "
-        "or output id from the manifest (e.g. psychodynamic-therapy-booklet-a4)",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=OUTPUT_DIR,
-        metavar="DIR",
-        help="the build folder holding manifest.json (default: output/)",
-    )
-    add_content_option(parser)
-    parser.add_argument(
-        "--paper", choices=PAPERS, default="letter", help="paper for a document id (default: letter)"
-    )
-    parser.add_argument(
-        "--draft",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="where to write the draft (default: OUTPUT/drafts/handouts-draft.eml)",
-    )
-    return parser
 
 
 def recipient(addresses: list[str]) -> Address:
@@ -228,36 +189,40 @@ def _print_problems(problems: list[Diagnostic]) -> None:
         print(problem, file=sys.stderr)
 
 
-def run(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class EmailRequest:
+    """What `handouts email` was asked for."""
+
+    to: list[str]
+    ids: list[str]
+    output: Path
+    content: Path
+    paper: str
+    draft: Path | None
+
+
+def write_email_draft(request: EmailRequest) -> ExitStatus:
+    """Write the draft; content problems are printed. Raises UsageError."""
     from handouts.build import BuildSettings, load_content
 
-    to = recipient(args.to)
-    manifest = load_manifest(args.output)
-    if not args.content.is_dir():
-        raise UsageError(f"content folder not found: {args.content}")
-    content, problems = load_content(BuildSettings(content=args.content, output=args.output))
+    to = recipient(request.to)
+    manifest = load_manifest(request.output)
+    if not request.content.is_dir():
+        raise UsageError(f"content folder not found: {request.content}")
+    content, problems = load_content(BuildSettings(content=request.content, output=request.output))
     if content.clinic is None:
         _print_problems(problems)
         print("error: the clinic profile has problems; fix them to write a draft", file=sys.stderr)
-        return EXIT_CONTENT
+        return ExitStatus.CONTENT
     outputs = {o.id: o for o in plan(content.documents)}
     try:
-        chosen = resolve(args.ids, outputs, manifest, args.paper)
+        chosen = resolve(request.ids, outputs, manifest, request.paper)
     except UsageError:
         _print_problems(problems)  # a wanted document may be in a file with these problems
         raise
-    attachments = [read_attachment(args.output, manifest[i], outputs[i].document) for i in chosen]
+    attachments = [read_attachment(request.output, manifest[i], outputs[i].document) for i in chosen]
     data = draft_message(content.clinic, to, attachments).as_bytes()
-    written = write_draft(args.draft or args.output / DEFAULT_DRAFT, data)
+    written = write_draft(request.draft or request.output / DEFAULT_DRAFT, data)
     count = f"{len(attachments)} attachment{'s' if len(attachments) != 1 else ''}"
     print(f"wrote {display_path(written)} ({count}, {len(data) // 1024} KB)")
-    return EXIT_OK
-
-
-def main(argv: list[str]) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return run(args)
-    except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    return ExitStatus.OK

@@ -299,9 +299,15 @@ def validate(
         if found:
             clinic = None
 
+    warnings: list[Diagnostic] = []
+    if clinic is not None and clinic.sample and tree.clinic is not None:
+        message = (
+            "this profile is marked as a sample, so every page says 'Sample - not for patients'; "
+            "delete `sample: true` when every value is the clinic's own"
+        )
+        warnings.append(tree.clinic.problem(("sample",), message))
     parsed: list[tuple[DocumentBase, SourceFile]] = []
     failed: set[str] = set()
-    warnings: list[Diagnostic] = []
     for kind, source in tree.documents:
         document, found = _parse(DOCUMENT_MODELS[kind], source)
         found += undrawable(source, drawable)

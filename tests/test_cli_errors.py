@@ -208,11 +208,37 @@ def test_only_with_unknown_id_is_a_usage_error(capsys, content: Path, tmp_path: 
     assert "error: no document or output with id 'gamma'" in err
 
 
-def test_help_exits_0(capsys) -> None:
+def test_help_lists_the_commands_and_each_command_has_its_own(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
     assert exit_info.value.code == 0
+    top = capsys.readouterr().out
+    for command in ("build", "schema", "email", "init"):
+        assert f"    {command} " in top
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--help"])
+    assert exit_info.value.code == 0
     assert "--content DIR" in capsys.readouterr().out
+
+
+def test_options_alone_mean_build(capsys, content: Path, tmp_path: Path) -> None:
+    code, out, _ = run(
+        capsys, "--content", str(content), "--output", str(tmp_path / "o"), "--only", "alpha-booklet-a4"
+    )
+    assert code == 0
+    assert "1 built" in out
+    code, out, _ = run(
+        capsys,
+        "build",
+        "--content",
+        str(content),
+        "--output",
+        str(tmp_path / "o"),
+        "--only",
+        "alpha-booklet-a4",
+    )
+    assert code == 0
+    assert "1 unchanged" in out
 
 
 def test_missing_content_folder(capsys, tmp_path: Path) -> None:

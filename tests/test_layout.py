@@ -94,6 +94,7 @@ safety_after_hours: Cuando la clínica esté cerrada, llame al
 safety_crisis: Si piensa en hacerse daño, llame o envíe un texto al
 safety_emergency: En una emergencia, llame al
 glossary: Palabras que debe saber
+sample_mark: Muestra - no es para pacientes
 not_medical_advice: Este folleto da información general.
 from_clinic: De
 intake_form: Formulario de admisión

@@ -61,12 +61,13 @@ def source(topic: str) -> dict:
 
 
 def chars(pdf: Path, page: int) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Every visible character of a page with its box (left, bottom, right, top) in points."""
+    """Every visible upright character of a page with its box (left, bottom, right, top)
+    in points. (A sample profile's mark runs across the sheet at a slant, on purpose.)"""
     text_page = pypdfium2.PdfDocument(pdf)[page].get_textpage()
     found = []
     for index in range(text_page.count_chars()):
         char = text_page.get_text_range(index, 1)
-        if char.strip():
+        if char.strip() and pypdfium2.raw.FPDFText_GetCharAngle(text_page.raw, index) == 0:
             found.append((char, text_page.get_charbox(index)))
     return found
 
@@ -86,8 +87,8 @@ def title_runs(pdf: Path) -> tuple[str, list[float]]:
     runs: list[tuple[float, str, float]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if text.strip():
-            matrix = pypdf.mult(tm, cm)
+        matrix = pypdf.mult(tm, cm)
+        if text.strip() and matrix[1] == 0:  # upright: a sample profile's slanted mark is not a title
             runs.append((round(size * (matrix[2] ** 2 + matrix[3] ** 2) ** 0.5, 2), text, matrix[4]))
 
     pypdf.PdfReader(pdf).pages[0].extract_text(visitor_text=visit)

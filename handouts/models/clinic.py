@@ -80,6 +80,11 @@ class ReadabilityLimits(StrictModel):
 
 
 class Clinic(StrictModel):
+    sample: bool = Field(
+        default=False,
+        description="A sample or unfinished profile: every page says 'Sample - not for patients' "
+        "and the build warns. Remove it when every value is the clinic's own.",
+    )
     name: ShortText
     address: list[ShortText] = Field(min_length=1, max_length=5, description="Postal address, one line each.")
     phone: Phone

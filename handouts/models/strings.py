@@ -42,6 +42,7 @@ class UiStrings(StrictModel):
     safety_crisis: ShortText
     safety_emergency: ShortText
     glossary: ShortText
+    sample_mark: ShortText = Field(description="Printed on every page when the clinic profile is a sample.")
     not_medical_advice: Text
     from_clinic: ShortText
     intake_form: ShortText
