@@ -3,42 +3,30 @@ the first pages must meet it, so it starts within the first half of the booklet'
 
 from __future__ import annotations
 
-from weasyprint.document import Document
-from weasyprint.formatting_structure import boxes
-
 from handouts.catalog import PAPER_LABELS, Output
 from handouts.diagnostics import ContentError
 from handouts.models import Brochure
+from handouts.typeset.measure import Page
 
-ROLE_ATTRIBUTE = "data-role"
 SAFETY = "safety"
 
 
-def _holds_role(box: boxes.Box, role: str) -> bool:
-    if box.element is not None and box.element.get(ROLE_ATTRIBUTE) == role:
-        return True
-    return isinstance(box, boxes.ParentBox) and any(_holds_role(child, role) for child in box.children)
-
-
-def first_page_with(document: Document, role: str) -> int | None:
+def first_page_with(pages: tuple[Page, ...], role: str) -> int | None:
     """The page (from 1) where the first section with this role starts."""
-    for number, page in enumerate(document.pages, start=1):
-        if _holds_role(page._page_box, role):
-            return number
-    return None
+    return next((page.number for page in pages if role in page.roles), None)
 
 
-def check_safety_early(document: Document, output: Output) -> None:
+def check_safety_early(pages: tuple[Page, ...], output: Output) -> None:
     brochure = output.document
     if output.layout != "booklet" or not isinstance(brochure, Brochure) or brochure.safety is None:
         return
     name, _ = brochure.safety
-    pages = len(document.pages)
-    start = first_page_with(document, SAFETY)
-    if start is not None and start - 1 < pages / 2:
+    count = len(pages)
+    start = first_page_with(pages, SAFETY)
+    if start is not None and start - 1 < count / 2:
         return
     paper = PAPER_LABELS[output.paper] + ("" if output.variant == "standard" else f", {output.variant}")
-    where = f"starts on page {start} of {pages}" if start else "is not in the booklet"
+    where = f"starts on page {start} of {count}" if start else "is not in the booklet"
     message = (
         f"the safety section {where} ({paper}); it must start in the first half of the booklet: "
         "move it up in `sections`"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from handouts.catalog import Output
 from handouts.diagnostics import ContentError, Diagnostic
-from handouts.libraries import open_libraries_by_soname
 from handouts.models import Clinic, Instrument, UiStrings
+from handouts.typeset.libraries import open_libraries_by_soname
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Rendered:
 class _Renderer:
     def __init__(self, setup: RenderSetup) -> None:
         with open_libraries_by_soname():
-            from handouts.layout import AssetRoots, Typesetter
+            from handouts.typeset.typesetter import AssetRoots, Typesetter
         from handouts.render import HtmlRenderer
 
         self.setup = setup
@@ -53,8 +53,9 @@ class _Renderer:
 
     def render(self, output: Output) -> Rendered:
         from handouts.checks import check_pages
-        from handouts.layout import LayoutWarnings
         from handouts.placement import check_safety_early
+        from handouts.typeset.measure import measure
+        from handouts.typeset.typesetter import LayoutWarnings
 
         setup = self.setup
         result = Rendered(output.id)
@@ -62,8 +63,9 @@ class _Renderer:
             strings = setup.strings[output.document.language]
             html = self.html.render(output, setup.clinic, strings, setup.instruments, setup.content)
             document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
-            check_pages(document, output, setup.clinic.limits.max_pages)
-            check_safety_early(document, output)
+            pages = measure(document)
+            check_pages(pages, output, setup.clinic.limits.max_pages)
+            check_safety_early(pages, output)
             result.data = self.typesetter.pdf_bytes(document, output.variant)
             result.pages = len(document.pages)
         except ContentError as error:

@@ -25,8 +25,8 @@ import yaml
 from page import ValidationProfile, validate_pdf, validate_pdf_bytes
 
 from handouts.build import BuildSettings, build
-from handouts.layout import pdf_options
 from handouts.paths import CONTENT_DIR
+from handouts.typeset.typesetter import pdf_options
 from tests.support import write
 
 ACCESSIBLE_VARIANTS = ("standard", "large-print")

@@ -14,6 +14,7 @@ from handouts.build import BuildSettings, build
 from handouts.checks import stranded_headings
 from handouts.paths import STYLES_DIR, TEMPLATES_DIR
 from handouts.progress import Silent
+from handouts.typeset.measure import measure
 from tests.support import one_line, page_texts, write
 
 QUIET = {"feedback": Silent()}
@@ -23,13 +24,13 @@ def test_stranded_heading_is_detected() -> None:
     html = """<style>@page { size: 300px 200px; margin: 10px }</style>
     <p>First page text.</p><h2>Orphaned heading</h2>
     <p style="break-before: page">Its text, alone on the next page.</p>"""
-    assert stranded_headings(HTML(string=html).render()) == [1]
+    assert stranded_headings(measure(HTML(string=html).render())) == [1]
 
 
 def test_heading_followed_by_text_is_fine() -> None:
     html = """<style>@page { size: 300px 200px; margin: 10px }</style>
     <h2>Heading</h2><p>Text.</p><p style="break-before: page">More.</p>"""
-    assert stranded_headings(HTML(string=html).render()) == []
+    assert stranded_headings(measure(HTML(string=html).render())) == []
 
 
 def test_rebuild_is_byte_identical_in_another_folder(content: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 LIBRARIES = ("libgobject-2.0", "libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libfontconfig")
 SCRIPT = """
 import sys
-from handouts.libraries import open_libraries_by_soname
+from handouts.typeset.libraries import open_libraries_by_soname
 if sys.argv[1] == "shortcut":
     with open_libraries_by_soname():
         import weasyprint
@@ -45,7 +45,7 @@ def test_the_soname_shortcut_loads_the_same_libraries_as_weasyprints_own_search(
 def test_the_shortcut_puts_ctypes_back() -> None:
     import ctypes.util
 
-    from handouts.libraries import open_libraries_by_soname
+    from handouts.typeset.libraries import open_libraries_by_soname
 
     before = ctypes.util.find_library
     with open_libraries_by_soname():

@@ -8,9 +8,9 @@ import pytest
 from weasyprint import HTML
 
 from handouts.build import BuildSettings, build
-from handouts.fetcher import AssetFetcher, ResourceRefused
-from handouts.layout import strict_weasyprint
 from handouts.paths import STYLES_DIR, TEMPLATES_DIR
+from handouts.typeset.fetcher import AssetFetcher, ResourceRefused
+from handouts.typeset.typesetter import strict_weasyprint
 from handouts.writer import UnsafeOutputPath, write_atomic
 from tests.support import page_texts
 
