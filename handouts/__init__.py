@@ -5,7 +5,7 @@ The build runs in stages, one module each: ``reader`` (YAML with line numbers),
 (which outputs to make), ``render`` (Jinja2 to HTML; ``panels`` places tri-fold
 content), ``layout`` (WeasyPrint to pages), ``checks`` (page counts, panel fit),
 ``writer`` (atomic files and the manifest). ``build`` strings them together, skipping
-unchanged outputs (``cache``, ``fingerprint``) and rendering the rest in worker
+unchanged outputs (``incremental``) and rendering the rest in worker
 processes (``worker``); ``cli`` is the command line and ``email_draft`` its email kit.
 """
 

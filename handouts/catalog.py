@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from handouts.diagnostics import Diagnostic
-from handouts.models.common import DocumentBase
-from handouts.validate import ValidDocument
+
+if TYPE_CHECKING:  # not imported at run time, so the command line starts without the models
+    from handouts.models.common import DocumentBase
+    from handouts.validate import ValidDocument
 
 Paper = Literal["letter", "a4"]
 PAPERS: tuple[Paper, ...] = ("letter", "a4")

@@ -11,18 +11,16 @@ import argparse
 import datetime as dt
 import re
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import NoReturn
 
-from handouts import review_dates
 from handouts.catalog import PAPERS
 from handouts.diagnostics import Diagnostic
-from handouts.fingerprint import stored_notes, unchanged_outputs
-from handouts.paths import CONTENT_DIR, OUTPUT_DIR, STYLES_DIR, TEMPLATES_DIR
+from handouts.paths import CONTENT_DIR, OUTPUT_DIR
 from handouts.reader import display_path
-from handouts.review_dates import warnings_on
 from handouts.status import ExitStatus
 
 COMMANDS = ("build", "schema", "email", "init")
@@ -77,12 +75,20 @@ def _build_parser(commands: argparse._SubParsersAction) -> None:
         metavar="ID",
         help="build only this document or output id (repeatable)",
     )
-    parser.add_argument(
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--jobs",
         type=_positive,
         default=None,
         metavar="N",
         help="render in N worker processes (default: one per core; 1: in this process)",
+    )
+    where.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786); "
+        "needs handouts[dask]",
     )
     parser.add_argument(
         "--force",
@@ -184,27 +190,36 @@ def _print_warnings(warnings: list[Diagnostic]) -> str:
     return f"; {len(warnings)} warning(s)" if warnings else ""
 
 
-def _nothing_to_do(args: argparse.Namespace) -> bool:
-    """The quick path: nothing changed since the last clean build, so say so and stop."""
-    if args.force or args.only or not args.content.is_dir():
-        return False
-    started = time.monotonic()
-    unchanged = unchanged_outputs(args.content, args.output, TEMPLATES_DIR, STYLES_DIR)
-    notes = stored_notes(args.output) if unchanged is not None else None
-    if unchanged is None or notes is None:
-        return False
-    content_warnings, reviews = notes
-    overdue = warnings_on(reviews, args.today or review_dates.today())
-    said = _print_warnings(sorted(content_warnings + overdue))
-    print(f"0 built, {unchanged} unchanged, 0 failed, 0 removed in {time.monotonic() - started:.1f} s{said}")
-    return True
+def _dask_executor(address: str) -> Callable[[], AbstractContextManager[Executor]]:
+    """Renders on a Dask cluster, connected only when there is something to render."""
+    from handouts.build import ExecutorUnavailable
+
+    @contextmanager
+    def connected() -> Iterator[Executor]:
+        from distributed import Client
+
+        try:
+            client = Client(address, timeout="10s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ExecutorUnavailable(f"cannot reach a Dask scheduler at {address}: {error}") from None
+        with client:
+            yield client.get_executor(pure=False)
+
+    return connected
 
 
 def _run_build(args: argparse.Namespace) -> ExitStatus:
-    if _nothing_to_do(args):
-        return ExitStatus.OK
     from handouts.build import BuildSettings, build, default_jobs
     from handouts.progress import Progress
+
+    executor = None
+    if args.scheduler:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("error: --scheduler needs Dask: pip install 'handouts[dask]'", file=sys.stderr)
+            return ExitStatus.USAGE
+        executor = _dask_executor(args.scheduler)
 
     settings = BuildSettings(
         content=args.content,
@@ -217,7 +232,7 @@ def _run_build(args: argparse.Namespace) -> ExitStatus:
     if not settings.content.is_dir():
         print(f"error: content folder not found: {settings.content}", file=sys.stderr)
         return ExitStatus.USAGE
-    report = build(settings, Progress(sys.stdout))
+    report = build(settings, Progress(sys.stdout), executor)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if report.folder_error:

@@ -203,7 +203,8 @@ class EmailRequest:
 
 def write_email_draft(request: EmailRequest) -> ExitStatus:
     """Write the draft; content problems are printed. Raises UsageError."""
-    from handouts.build import BuildSettings, load_content
+    from handouts.build import BuildSettings
+    from handouts.pipeline import load_content
 
     to = recipient(request.to)
     manifest = load_manifest(request.output)

@@ -110,6 +110,21 @@ def _prepare(path: Path) -> None:
         raise OutputFolderError(f"cannot make output folder {path}: {_describe(error)}") from None
 
 
+_held_locks: set[IO[bytes]] = set()
+"""Lock files this process holds. A forked child (a pool worker) closes its copies: the
+lock stays with this process, and a worker that outlives the build (in a caller's own
+pool) never keeps the folder locked."""
+
+
+def _close_inherited_locks() -> None:
+    for stream in _held_locks:
+        stream.close()
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 def _lock(path: Path) -> IO[bytes]:
     try:
         stream = (path / LOCK_FILE).open("ab")
@@ -131,6 +146,7 @@ def locked(path: Path, checkpoint: Checkpoint | None = None) -> Iterator[OutputF
     killed build left behind are removed first; any left by this one, last."""
     _prepare(path)
     lock = _lock(path)
+    _held_locks.add(lock)
     folder = OutputFolder(path, checkpoint or _no_checkpoint)
     try:
         for prefix in (STAGING_PREFIX, PARTIAL_PREFIX):
@@ -143,4 +159,5 @@ def locked(path: Path, checkpoint: Checkpoint | None = None) -> Iterator[OutputF
         raise OutputFolderError(f"cannot write {name} in {path}: {_describe(error)}") from None
     finally:
         folder.discard_staged()
+        _held_locks.discard(lock)
         lock.close()

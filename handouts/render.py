@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +56,13 @@ class HtmlRenderer:
         self.environment = make_environment(templates_dir)
         self._panel_maps: dict[Path, PanelMap | None] = {}
 
+    def panel_map_file(self, kind: str, layout: str) -> Path:
+        """Where a fixed-panel layout's map is, if the layout has one."""
+        return self.templates_dir / kind / f"{layout}-panels.yaml"
+
     def panel_map(self, kind: str, layout: str) -> PanelMap | None:
         """A fixed-panel layout's map (`templates/<kind>/<layout>-panels.yaml`), read once."""
-        path = self.templates_dir / kind / f"{layout}-panels.yaml"
+        path = self.panel_map_file(kind, layout)
         if path not in self._panel_maps:
             self._panel_maps[path] = load_panel_map(path) if path.is_file() else None
         return self._panel_maps[path]
@@ -68,7 +72,7 @@ class HtmlRenderer:
         output: Output,
         clinic: Clinic,
         strings: UiStrings,
-        instruments: dict[str, Instrument],
+        instruments: Mapping[str, Instrument],
         content_root: Path,
     ) -> str:
         document = output.document

@@ -15,5 +15,10 @@ def stylesheet_names(styles_dir: Path, layout: str, paper: str, variant: str) ->
     `booklet-print-shop.css`) are used when the file exists.
     """
     names = ["fonts.css", "tokens.css", BRAND_SHEET, "base.css", f"page-{paper}.css", f"{layout}.css"]
-    optional = [f"{layout}-{paper}.css", f"variant-{variant}.css", f"{layout}-{variant}.css"]
+    optional = optional_names(layout, paper, variant)
     return names + [name for name in optional if (styles_dir / name).is_file()]
+
+
+def optional_names(layout: str, paper: str, variant: str) -> list[str]:
+    """The refinements an output uses if they exist (so adding one changes the output)."""
+    return [f"{layout}-{paper}.css", f"variant-{variant}.css", f"{layout}-{variant}.css"]

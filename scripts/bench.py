@@ -26,9 +26,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from handouts.brand import brand_stylesheet  # noqa: E402
-from handouts.build import BuildSettings, load_content  # noqa: E402
+from handouts.build import BuildSettings  # noqa: E402
 from handouts.catalog import plan  # noqa: E402
 from handouts.paths import CONTENT_DIR, STYLES_DIR, TEMPLATES_DIR  # noqa: E402
+from handouts.pipeline import load_content  # noqa: E402
 from handouts.render import HtmlRenderer  # noqa: E402
 from handouts.styles_plan import BRAND_SHEET, stylesheet_names  # noqa: E402
 from handouts.typeset.typesetter import pdf_options  # noqa: E402

@@ -28,7 +28,7 @@ def two_topics(content: Path) -> Path:
 
 
 def run(content: Path, output: Path, **options: object) -> BuildReport:
-    report = build(BuildSettings(content=content, output=output, jobs=2, **options))
+    report = build(BuildSettings(content=content, output=output, **{"jobs": 2, **options}))
     assert report.exit_code == 0, (report.problems, report.internal_errors)
     return report
 
@@ -196,3 +196,90 @@ def test_a_build_in_this_process_leaves_the_garbage_collector_as_it_was(
     )
     assert len(report.built) == 1
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def cached_inputs(output: Path) -> dict[str, dict[str, str]]:
+    outputs = json.loads((output / ".handouts-cache.json").read_text())["outputs"]
+    return {output_id: record["inputs"] for output_id, record in outputs.items()}
+
+
+def test_each_output_records_the_files_it_read(two_topics: Path, tmp_path: Path) -> None:
+    """Recorded, not re-derived: the templates Jinja loaded, the fonts the stylesheets
+    fetched (each worker loads them once, yet every output records them), the optional
+    stylesheets looked for and not found, and the same record from one process or two."""
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    run(two_topics, serial, jobs=1)
+    run(two_topics, parallel)
+    inputs = cached_inputs(parallel)
+    assert inputs == cached_inputs(serial)
+    fonts = {f"styles:fonts/{p.name}" for p in (STYLES_DIR / "fonts").glob("*.ttf")}
+    assert len(fonts) == 4 and all(fonts <= set(read) for read in inputs.values())
+    booklet, trifold = inputs["alpha-booklet-letter"], inputs["beta-trifold-a4-print-shop"]
+    assert {k for k in booklet if k.startswith("templates:") and k.endswith(".html")} == {
+        "templates:base.html",
+        "templates:brochure/booklet.html",
+        "templates:partials/blocks.html",
+    }
+    assert (
+        "templates:brochure/trifold-panels.yaml" in trifold and "templates:brochure/trifold.html" in trifold
+    )
+    assert booklet["styles:booklet-letter.css"] == "absent"
+    assert "content:brochures/alpha.yaml" in booklet and "content:brochures/beta.yaml" not in booklet
+
+
+def test_a_template_one_layout_loads_rebuilds_that_layout_only(two_topics: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    output = tmp_path / "out"
+    run(two_topics, output, templates=templates)
+    trifold = templates / "brochure" / "trifold.html"
+    trifold.write_text(trifold.read_text() + "{# touched #}\n")
+    report = run(two_topics, output, templates=templates)
+    assert {e.layout for e in report.built} == {"trifold"} and len(report.built) == 8
+    assert len(report.unchanged) == 12
+
+
+def test_a_new_optional_stylesheet_rebuilds_the_outputs_that_use_it(two_topics: Path, tmp_path: Path) -> None:
+    styles = tmp_path / "styles"
+    shutil.copytree(STYLES_DIR, styles)
+    output = tmp_path / "out"
+    run(two_topics, output, styles=styles)
+    (styles / "booklet-a4.css").write_text("/* A4 booklets only */\n")
+    report = run(two_topics, output, styles=styles)
+    assert sorted(e.id for e in report.built) == [
+        f"{topic}-booklet-a4{variant}"
+        for topic in ("alpha", "beta")
+        for variant in ("", "-large-print", "-print-shop")
+    ]
+
+
+def test_a_changed_logo_rebuilds_every_output(content: Path, tmp_path: Path) -> None:
+    logo = content / "logo.svg"
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#1d4f73"/></svg>\n'
+    logo.write_text(svg)
+    clinic = content / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + "logo: logo.svg\nlogo_alt: Test Clinic, a blue bar\n")
+    output = tmp_path / "out"
+    run(content, output)
+    assert all("content:logo.svg" in read for read in cached_inputs(output).values())
+    logo.write_text(svg.replace("#1d4f73", "#16405e"))
+    assert len(run(content, output).built) == 10
+
+
+QUICK_SCRIPT = """
+import sys
+from pathlib import Path
+from handouts.build import BuildSettings, build
+report = build(BuildSettings(content=Path(sys.argv[1]), output=Path(sys.argv[2]), jobs=1))
+heavy = sorted({name.split(".")[0] for name in sys.modules if name.split(".")[0] in ("weasyprint", "pydantic")})
+print(len(report.built), len(report.unchanged), report.exit_code, heavy)
+"""
+
+
+def test_a_script_calling_build_gets_the_no_change_quick_path(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    script = [sys.executable, "-c", QUICK_SCRIPT, str(content), str(output)]
+    first = subprocess.run(script, capture_output=True, text=True, cwd=PROJECT, check=True)
+    assert first.stdout.split("\n")[0] == "10 0 0 ['pydantic', 'weasyprint']"
+    again = subprocess.run(script, capture_output=True, text=True, cwd=PROJECT, check=True)
+    assert again.stdout.split("\n")[0] == "0 10 0 []"

@@ -1,0 +1,255 @@
+"""The whole build: read and validate, plan the outputs, skip the unchanged ones, render
+the rest, and commit them to the output folder. `build.build()` runs it when its quick
+no-change check cannot answer."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from handouts import review_dates, worker
+from handouts.catalog import Output, filename_clashes, plan, select
+from handouts.diagnostics import Diagnostic
+from handouts.glyphs import drawable_characters
+from handouts.incremental import (
+    Cache,
+    CacheRecord,
+    Inputs,
+    Roots,
+    environment_digest,
+    file_digest,
+    load_cache,
+    save_cache,
+)
+from handouts.models import UiStrings
+from handouts.models.instrument import Instrument
+from handouts.output_folder import OutputFolder
+from handouts.paths import INSTRUMENTS_DIR
+from handouts.pool import render_all
+from handouts.progress import Feedback
+from handouts.reader import CLINIC_FILE, DOCUMENT_FOLDERS, read_content
+from handouts.review_dates import ReviewDate, warnings_on
+from handouts.validate import ValidContent, load_tables, validate
+from handouts.writer import ManifestEntry, entry_for, read_manifest
+
+if TYPE_CHECKING:
+    from handouts.build import BuildReport, BuildSettings, ExecutorFactory
+
+OTHER_ENVIRONMENT = (
+    "rendered by a worker whose handouts code or rendering libraries differ from this machine's; "
+    "install the same versions on every worker"
+)
+
+
+def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic]]:
+    """Read and validate the whole content folder, collecting every problem."""
+    strings, problems = load_tables(settings.templates / "strings", UiStrings)
+    instruments, found = load_tables(INSTRUMENTS_DIR, Instrument)
+    problems += found
+    tree, found = read_content(settings.content)
+    problems += found
+    content, found = validate(tree, strings, instruments, drawable_characters(settings.styles / "fonts"))
+    return content, problems + found
+
+
+def validation_folders(settings: BuildSettings) -> list[Path]:
+    """The folders `load_content` lists and reads files from."""
+    content = [settings.content, *(settings.content / folder for folder in DOCUMENT_FOLDERS)]
+    return [settings.templates / "strings", INSTRUMENTS_DIR, *content, settings.styles / "fonts"]
+
+
+def review_dates_of(content: ValidContent) -> list[ReviewDate]:
+    return [
+        ReviewDate(
+            valid.source.display,
+            valid.source.line_of(("review", "next_review")),
+            valid.document.review.next_review.isoformat(),
+        )
+        for valid in content.documents
+    ]
+
+
+def _fields(output: Output) -> dict[str, str]:
+    document = output.document
+    return {
+        "id": output.id,
+        "kind": output.kind,
+        "title": document.title,
+        "topic": document.topic,
+        "layout": output.layout,
+        "paper": output.paper,
+        "variant": output.variant,
+        "language": document.language,
+    }
+
+
+def _expected_pages(record: CacheRecord | None, output: Output) -> int:
+    """The last build's page count, or a guess for a first build."""
+    if record is not None:
+        return record.entry.pages
+    return {"leaflet": 12, "booklet": 8}.get(output.layout, 2) + (4 if output.variant == "large-print" else 0)
+
+
+def _source_name(output: Output, content_dir: Path) -> str:
+    return output.source.source.path.resolve().relative_to(content_dir.resolve()).as_posix()
+
+
+def _content_files_with_problems(problems: list[Diagnostic], content_dir: Path) -> set[str]:
+    root = content_dir.resolve()
+    paths = (Path(problem.file).resolve() for problem in problems)
+    return {path.relative_to(root).as_posix() for path in paths if path.is_relative_to(root)}
+
+
+def _stale(records: dict[str, CacheRecord], planned: set[str], failed_files: set[str]) -> list[str]:
+    """Outputs no longer made (a removed topic, a renamed id): their records go now, their
+    files when the build commits. Outputs of a content file that failed this time stay, so
+    nothing good is lost."""
+    removed = []
+    for output_id, record in sorted(records.items()):
+        if output_id in planned or record.source in failed_files:
+            continue
+        del records[output_id]
+        removed.append(record.entry.path)
+    return removed
+
+
+def _inputs(
+    output: Output, rendered: worker.Rendered, settings: BuildSettings, roots: Roots, validation: Inputs
+) -> Inputs:
+    """What the output read: the files the renderer reported, and what the build gave
+    it (its content file, the clinic profile, its string table and the instruments it
+    used), with the digests taken before validation read them."""
+    given = [
+        output.source.source.path,
+        settings.content / CLINIC_FILE,
+        settings.templates / "strings" / f"{output.document.language}.yaml",
+        *(INSTRUMENTS_DIR / f"{name}.yaml" for name in rendered.instruments),  # tables by file stem
+    ]
+    inputs = {}
+    for path in given:
+        key = roots.key(path)
+        inputs[key] = validation.get(key) or file_digest(path)
+    return inputs | roots.read_inputs(rendered.reads)
+
+
+def prepare(
+    settings: BuildSettings, executor: Executor | ExecutorFactory | None, report: BuildReport
+) -> Plan | None:
+    """Read, validate and plan, noting problems and warnings in `report`; the plan to
+    render, or None when there is nothing to write (unknown ids, no usable clinic profile)."""
+    roots = Roots(settings.content, settings.templates, settings.styles)
+    # Taken before validation reads the files, so an edit made during the build is seen next time.
+    validation = roots.folder_inputs(validation_folders(settings))
+    content, report.problems = load_content(settings)
+    if content.clinic is not None and content.clinic.logo:
+        logo = settings.content / content.clinic.logo
+        validation[roots.key(logo)] = file_digest(logo)
+    reviews = review_dates_of(content)
+    report.warnings = sorted(content.warnings + warnings_on(reviews, settings.today or review_dates.today()))
+    outputs = plan(content.documents)
+    clashes = filename_clashes(outputs)
+    if clashes:
+        report.problems += clashes
+        clashing = {problem.file for problem in clashes}
+        outputs = [output for output in outputs if output.source.source.display not in clashing]
+    if settings.only:
+        outputs, report.unknown_ids = select(outputs, settings.only)
+        if report.unknown_ids:
+            return None
+    if content.clinic is None:
+        return None
+    return Plan(settings, roots, validation, content, reviews, outputs, executor)
+
+
+class Plan:
+    """A validated build, ready to render and commit inside the locked output folder."""
+
+    def __init__(
+        self,
+        settings: BuildSettings,
+        roots: Roots,
+        validation: Inputs,
+        content: ValidContent,
+        reviews: list[ReviewDate],
+        outputs: list[Output],
+        executor: Executor | ExecutorFactory | None,
+    ) -> None:
+        self.settings = settings
+        self.roots = roots
+        self.validation = validation
+        self.content = content
+        self.reviews = reviews
+        self.outputs = outputs
+        self.executor = executor
+
+    def render_and_commit(self, folder: OutputFolder, feedback: Feedback, report: BuildReport) -> None:
+        settings, content, outputs = self.settings, self.content, self.outputs
+        assert content.clinic is not None
+        cache: Cache = load_cache(settings.output)
+        records = cache.records
+        feedback.start(len(outputs))
+        todo = []
+        for output in outputs:
+            if not settings.force and cache.still_valid(
+                output.id, output.filename, self.roots, settings.output
+            ):
+                report.unchanged.append(records[output.id].entry)
+                feedback.step("unchanged", output.filename)
+            else:
+                todo.append(output)
+        # Longest first, so no worker is left with a long document at the end.
+        todo.sort(key=lambda output: _expected_pages(records.get(output.id), output), reverse=True)
+
+        setup = worker.RenderSetup(
+            settings.templates,
+            settings.styles,
+            settings.content,
+            content.clinic,
+            content.strings,
+            content.instruments,
+            build_id=uuid.uuid4().hex,
+        )
+        environment = environment_digest()
+        for output, rendered in render_all(todo, setup, settings.jobs, self.executor):
+            if rendered.data is not None and rendered.environment != environment:
+                rendered.data = None
+                rendered.error = f"{output.id}: {OTHER_ENVIRONMENT}"
+            if rendered.data is None:
+                report.problems += rendered.problems
+                report.internal_errors += [rendered.error] if rendered.error else []
+                report.failed.append(output.id)
+                feedback.step("failed", output.filename)
+                continue
+            folder.stage(output.filename, rendered.data)
+            entry = entry_for(_fields(output), output.filename, rendered.data, rendered.pages)
+            inputs = _inputs(output, rendered, settings, self.roots, self.validation)
+            records[output.id] = CacheRecord(
+                _source_name(output, settings.content), environment, inputs, entry
+            )
+            report.built.append(entry)
+            feedback.step("built", output.filename)
+
+        if not settings.only:
+            failed_files = {_source_name(o, settings.content) for o in outputs if o.id in report.failed}
+            failed_files |= _content_files_with_problems(report.problems, settings.content)
+            report.removed = _stale(records, {o.id for o in outputs}, failed_files)
+        before = read_manifest(settings.output)
+        after: dict[str, ManifestEntry] = {entry.id: entry for entry in report.built + report.unchanged}
+        for entry_id, entry in before.items():
+            if (
+                entry_id not in after
+                and entry.path not in report.removed
+                and (settings.output / entry.path).is_file()
+            ):
+                after[entry_id] = entry
+        complete = not (settings.only or report.exit_code or report.failed)
+        folder.commit(
+            before,
+            after,
+            report.removed,
+            lambda: save_cache(
+                settings.output, records, complete, self.validation, content.warnings, self.reviews
+            ),
+        )
