@@ -392,7 +392,7 @@ def test_pregnancy_and_breastfeeding_can_be_answered_does_not_apply(shipped_buil
 
 def test_questions_many_people_cannot_answer_for_sure_offer_not_sure(shipped_build: Path) -> None:
     fields = fields_of(shipped_build / KETAMINE_LETTER)
-    for name in ("high_blood_pressure", "psychosis_or_mania", "family_psychosis_or_mania"):
+    for name in ("high_blood_pressure", "psychosis_or_mania"):
         assert list(fields[name]["/Opt"]) == ["Yes", "No", "Not sure"], name
 
 
