@@ -11,6 +11,7 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
+import textstat
 import yaml
 
 from handouts.cli import main
@@ -83,6 +84,10 @@ AUDIT_C_CREDIT = (
 )
 INSTRUMENT_ITEMS = {"phq-9": 9, "gad-7": 7, "audit-c": 3}
 KETAMINE_LETTER = "Psychodynamic-Therapy-With-Ketamine-Intake-Form-Letter.pdf"
+PSYCHODYNAMIC_LETTER = "Psychodynamic-Therapy-Intake-Form-Letter.pdf"
+# One heading for both places the crisis line is printed: beside PHQ-9 item 9 (thoughts in
+# the last 2 weeks) and after "Have you ever tried to end your life?" (the past).
+CRISIS_HEADING = "If you are thinking about suicide or hurting yourself now:"
 
 
 def intake_entries(output: Path) -> list[dict]:
@@ -178,7 +183,8 @@ def test_radio_groups_have_their_options_and_the_question_as_name(shipped_build:
         assert list(group["/Opt"]) == ["0", "1", "2", "3"]
         assert group["/TU"] == f"{number}. {item}"
     assert list(fields["email_consent"]["/Opt"]) == ["yes", "no"]
-    assert list(fields["contact_method"]["/Opt"]) == ["Phone call", "Text message", "Email", "Letter"]
+    # No "Letter": the form asks for no postal address.
+    assert list(fields["contact_method"]["/Opt"]) == ["Phone call", "Text message", "Email"]
     # One field per group: the buttons are kids of the group, not fields of their own.
     assert not [name for name in fields if "." in name]
 
@@ -189,9 +195,23 @@ def test_text_fields_are_named_by_their_labels(shipped_build: Path) -> None:
     assert fields["reason"]["/TU"] == "In your own words, what brings you to therapy now?"
     assert fields["reason"]["/Ff"] & (1 << 12), "multi-line"
     assert (
-        fields["reflection_1"]["/TU"]
-        == "Tick any that are true for you. I am looking to better understand myself."
+        fields["reflection_1"]["/TU"] == "Tick any that are true for you. I want to understand myself better."
     )
+
+
+def test_every_question_is_named_word_for_word_even_where_it_wraps(shipped_build: Path) -> None:
+    """A screen reader says the question as written: a label that wraps on paper (more often
+    in large print) keeps the space at the line break."""
+    for entry in intake_entries(shipped_build):
+        source = yaml.safe_load((CONTENT_DIR / "intake" / f"{entry['topic']}.yaml").read_text())
+        fields = fields_of(shipped_build / entry["path"])
+        named = {
+            field["name"]: field["label"]
+            for section in source["sections"]
+            for field in section.get("fields", [])
+            if field["type"] not in ("checklist", "table", "questionnaire")
+        }
+        assert {name: fields[name]["/TU"] for name in named} == named, entry["path"]
 
 
 def test_tab_order_follows_the_form(shipped_build: Path) -> None:
@@ -250,6 +270,10 @@ def test_filled_form_reads_back(shipped_build: Path, tmp_path: Path) -> None:
         "seizures": "/1",
         "consent_talk_1": "/on",
         "integration_hopes": "Making sense of old patterns.",
+        "goals": "Fewer arguments at home.",
+        "session_state": "Sample State",
+        "heart_attack_when": "Never",
+        "high_blood_pressure": "/2",
         "medicines_r1_name": "Sertraline",
         "medicines_r1_dose": "50 mg",
         "medicines_r1_how_often": "Once a day",
@@ -281,9 +305,9 @@ def test_item_9_guidance_is_on_the_same_page_as_item_9(shipped_build: Path) -> N
         pages = [one_line(text) for text in page_texts(shipped_build / entry["path"])]
         item_page = next(i for i, text in enumerate(pages) if f"9. {PHQ9_ITEMS[8]}" in text)
         guidance = pages[item_page]
-        assert "Have you had thoughts like these? Do not wait for your appointment." in guidance
+        assert f"{CRISIS_HEADING} Do not wait for your appointment." in guidance
         assert "Call or text 988" in guidance and "call 911" in guidance
-        assert guidance.index(PHQ9_ITEMS[8]) < guidance.index("Have you had thoughts like these?")
+        assert guidance.index(PHQ9_ITEMS[8]) < guidance.index(CRISIS_HEADING)
 
 
 def test_ketamine_leaflet_says_what_a_clinician_reviews(shipped_build: Path) -> None:
@@ -292,13 +316,21 @@ def test_ketamine_leaflet_says_what_a_clinician_reviews(shipped_build: Path) -> 
     assert text.count("Read by a clinician before treatment") >= 8
     for phrase in (
         "Do you have any allergies?",
-        "Have you ever had an aneurysm, an AVM, or bleeding in the brain?",
+        "Have you ever had bleeding in the brain, an aneurysm or an AVM?",
+        "An aneurysm is a bulge in a blood vessel, in the brain, chest, belly or elsewhere.",
         "Do you have high blood pressure?",
         "If yes, do you take medicine for it?",
         "If yes, is it under control now?",
         "Your last blood pressure reading",
-        "Have you had a heart attack or another heart problem?",
-        "Have you had a stroke?",
+        "Have you had a heart attack?",
+        "If yes, when was your last heart attack?",
+        "Do you have another heart problem, such as heart failure, a valve problem or an irregular heartbeat?",
+        "Have you had a stroke or a mini-stroke (TIA)?",
+        "If yes, when was your last stroke or TIA?",
+        "To medicines (including ketamine or anesthesia), foods, latex or anything else.",
+        "cirrhosis (scarring of the liver)",
+        "COPD (a long-term lung disease)",
+        "needing to pee often or suddenly, or blood in your pee?",
         "Do you have liver problems",
         "Do you have breathing problems",
         "Do you have sleep apnea?",
@@ -306,29 +338,35 @@ def test_ketamine_leaflet_says_what_a_clinician_reviews(shipped_build: Path) -> 
         "Your height",
         "Your weight",
         "Have you ever stayed in a hospital for your mental health?",
-        "Have you ever had psychosis or mania?",
+        "Have you ever had psychosis or mania, or been told you have bipolar disorder or schizophrenia?",
         "Have you ever tried to end your life?",
-        "Which antidepressants have you taken?",
+        "If yes, how many times, and when was the last time?",
+        "Which antidepressants have you taken, now or in the past?",
+        "the highest dose if you know it, about how long you took it",
         "Have you had ECT (electroconvulsive therapy)?",
         "Have you had TMS (transcranial magnetic stimulation)?",
         "Have you had ketamine or esketamine (Spravato) before?",
-        "A stimulant",
-        "A sedative or sleeping pill",
-        "An MAOI antidepressant",
+        "If yes, tell us about your ketamine treatment.",
+        "If you had ECT or TMS, when was it?",
+        "A stimulant, such as Adderall, Vyvanse, Ritalin or modafinil (Provigil)",
+        "A sedative or sleeping pill, such as Ativan, Xanax, Klonopin or Ambien",
+        "An opioid, such as oxycodone, hydrocodone, tramadol, methadone or buprenorphine",
+        "An MAOI antidepressant, such as Nardil, Parnate or the Emsam patch",
         "Lamotrigine",
+        "Have you ever had a problem with alcohol or drugs, or had treatment for it?",
         "Cannabis (marijuana)",
-        "Are you pregnant, or trying to get pregnant?",
+        "or other medicines not prescribed for you, or more than prescribed",
+        "or anything else",
+        "Are you pregnant, or planning to get pregnant?",
         "Are you breastfeeding?",
         "Have you ever had a seizure?",
-        "Name of the adult who will take you home",
         "What do you hope integration sessions will help you with?",
-        "Other uses of ketamine for depression are off-label.",
         "You can stop treatment at any time.",
     ):
         assert phrase in text, phrase
 
 
-@pytest.mark.parametrize("pdf", [KETAMINE_LETTER, "Psychodynamic-Therapy-Intake-Form-Letter.pdf"])
+@pytest.mark.parametrize("pdf", [KETAMINE_LETTER, PSYCHODYNAMIC_LETTER])
 def test_both_leaflets_ask_what_the_issue_lists_for_both(shipped_build: Path, pdf: str) -> None:
     fields = fields_of(shipped_build / pdf)
     text = one_line(" ".join(page_texts(shipped_build / pdf)))
@@ -352,6 +390,12 @@ def test_pregnancy_and_breastfeeding_can_be_answered_does_not_apply(shipped_buil
     assert list(fields["breastfeeding"]["/Opt"]) == ["Yes", "No", "Does not apply to me"]
 
 
+def test_questions_many_people_cannot_answer_for_sure_offer_not_sure(shipped_build: Path) -> None:
+    fields = fields_of(shipped_build / KETAMINE_LETTER)
+    for name in ("high_blood_pressure", "psychosis_or_mania"):
+        assert list(fields[name]["/Opt"]) == ["Yes", "No", "Not sure"], name
+
+
 def test_psychodynamic_leaflet_asks_about_life_goals_and_practical_matters(shipped_build: Path) -> None:
     pdf = shipped_build / "Psychodynamic-Therapy-Intake-Form-Letter.pdf"
     text = one_line(" ".join(page_texts(pdf)))
@@ -360,7 +404,7 @@ def test_psychodynamic_leaflet_asks_about_life_goals_and_practical_matters(shipp
         "Who are the important people in your life now?",
         "Tell us about the family you grew up in.",
         "This question is optional.",
-        "tell us about a loss that still affects you. (Optional)",
+        "tell us about a loss, or losses, that still affect you. (Optional)",
         "Have you had therapy or counseling before?",
         "What would you like to be different when therapy ends?",
         "When can you come to sessions?",
@@ -369,6 +413,193 @@ def test_psychodynamic_leaflet_asks_about_life_goals_and_practical_matters(shipp
         "Do you have questions about fees or insurance?",
     ):
         assert phrase in text, phrase
+
+
+# The psychodynamic items both leaflets ask, declared the same way in both files: the
+# ketamine pairing is psychodynamic therapy too (review of the intake leaflets, item 3).
+SHARED_QUESTIONS = [
+    "important_people",
+    "lives_with",
+    "losses",
+    "goals",
+    "prior_therapy",
+    "suicide_attempt",
+    "suicide_attempt_when",
+    "prescriber_name",
+    "prescriber_phone",
+    "availability",
+    "session_place",
+    "session_state",
+    "payment",
+    "insurance_plan",
+    "fees_questions",
+    "privacy",
+]
+
+
+def declared_fields(path: Path) -> dict[str, dict]:
+    source = yaml.safe_load(path.read_text())
+    return {field["name"]: field for section in source["sections"] for field in section.get("fields", [])}
+
+
+def test_ketamine_leaflet_asks_the_psychodynamic_questions_the_same_way() -> None:
+    psychodynamic = declared_fields(CONTENT_DIR / "intake" / "psychodynamic-therapy.yaml")
+    ketamine = declared_fields(CONTENT_DIR / "intake" / "psychodynamic-therapy-with-ketamine.yaml")
+    for name in SHARED_QUESTIONS:
+        assert ketamine[name] == psychodynamic[name], name
+
+
+def test_ketamine_leaflet_pdf_has_the_psychodynamic_questions(shipped_build: Path) -> None:
+    fields = fields_of(shipped_build / KETAMINE_LETTER)
+    text = one_line(" ".join(page_texts(shipped_build / KETAMINE_LETTER)))
+    for name, label in [
+        ("important_people", "Who are the important people in your life now?"),
+        ("lives_with", "Who lives with you?"),
+        ("losses", "If you want to, tell us about a loss, or losses, that still affect you. (Optional)"),
+        ("goals", "What would you like to be different when therapy ends?"),
+        ("session_state", "If by video, which state will you usually be in?"),
+        ("insurance_plan", "If with insurance, the name of your plan"),
+        ("fees_questions", "Do you have questions about fees or insurance?"),
+    ]:
+        assert fields[name]["/TU"] == label
+        assert label in text, label
+    assert list(fields["session_place"]["/Opt"]) == ["In person", "By video (telehealth)", "Either is fine"]
+    assert list(fields["payment"]["/Opt"]) == [
+        "With my health insurance",
+        "I will pay myself",
+        "Not sure yet",
+    ]
+    assert [fields[f"availability_{n}"]["/TU"].rsplit("you. ", 1)[1] for n in range(1, 5)] == [
+        "Weekday mornings",
+        "Weekday afternoons",
+        "Weekday evenings",
+        "Weekends",
+    ]
+    assert "This question is optional." in text
+    assert "Ketamine sessions take place at the clinic, where staff watch you." in text
+    assert "Therapy sessions can be in person or by video." in text
+
+
+def test_psychodynamic_leaflet_asks_about_safety_and_what_would_suit(shipped_build: Path) -> None:
+    fields = fields_of(shipped_build / PSYCHODYNAMIC_LETTER)
+    text = one_line(" ".join(page_texts(shipped_build / PSYCHODYNAMIC_LETTER)))
+    assert list(fields["suicide_attempt"]["/Opt"]) == ["yes", "no"]
+    assert list(fields["substance_problems"]["/Opt"]) == ["Yes", "No", "Not sure"]
+    assert fields["substance_problems"]["/TU"] == "Do alcohol or drugs cause problems for you?"
+    assert "We ask everyone these questions." in text
+    assert list(fields["preferred_style"]["/Opt"]) == [
+        "More structured, with a plan and homework",
+        "More open-ended, talking about what comes up",
+        "Not sure",
+    ]
+    assert "Every other week" in list(fields["preferred_frequency"]["/Opt"])
+    assert "About you and this kind of therapy" in text
+    assert [
+        fields[f"reflection_{n}"]["/TU"].removeprefix("Tick any that are true for you. ") for n in range(1, 6)
+    ] == [
+        "I want to understand myself better.",
+        "I keep falling into the same patterns, even when I want to change.",
+        "Close relationships are hard for me.",
+        "I find it hard to know what I feel.",
+        "I make choices that work against me.",
+    ]
+
+
+@pytest.mark.parametrize("letter", [KETAMINE_LETTER, PSYCHODYNAMIC_LETTER])
+def test_contact_privacy_and_signature_say_what_they_mean(shipped_build: Path, letter: str) -> None:
+    fields = fields_of(shipped_build / letter)
+    text = one_line(" ".join(page_texts(shipped_build / letter)))
+    assert "Texts, voicemail and regular email may not be private." in text
+    assert "If you pick text or email, please also say yes to it in the next part." in text
+    # The emergency contact: one fact a box, an option that excludes the others, and a way back.
+    options = [
+        str(fields[name]["/TU"]).removeprefix(
+            "If we call them, what may we tell them? Tick all that you agree to. "
+        )
+        for name in sorted(n for n in fields if n.startswith("emergency_may_know_"))
+    ]
+    assert options[1:3] == ["Where I am", "How to reach me"]
+    assert options[-1] == "Only that they should contact me, nothing about my care"
+    assert "You can change this at any time." in text
+    assert (
+        fields["prescriber_name"]["/TU"] == "Who is the main doctor or nurse who prescribes your medicines?"
+    )
+    assert "We will ask your permission before we contact them." in text
+    assert "If you do not have our privacy notice, ask us for a copy." in text
+    assert "By signing, you show that these answers are yours and true as far as you know." in text
+
+
+@pytest.mark.parametrize("letter", [KETAMINE_LETTER, PSYCHODYNAMIC_LETTER])
+def test_when_done_says_the_form_may_wait_and_where_help_is_sooner(shipped_build: Path, letter: str) -> None:
+    clinic = yaml.safe_load((CONTENT_DIR / "clinic.yaml").read_text())
+    text = one_line(" ".join(page_texts(shipped_build / letter)))
+    done = text[text.index("When you are done") :]
+    assert 'unless you said yes to regular email under "How may we leave you messages?"' in done
+    assert "page 1" not in done
+    assert (
+        "We may not read this form for a few days. If you need help sooner, call us at "
+        f"{clinic['phone']}, or call or text {clinic['crisis']['call_or_text']}."
+    ) in done
+
+
+def link_targets(pdf: Path) -> list[str]:
+    return [
+        str(annotation.get_object()["/A"]["/URI"])
+        for page in pypdf.PdfReader(pdf).pages
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object().get("/Subtype") == "/Link"
+        and "/URI" in annotation.get_object().get("/A", {})
+    ]
+
+
+def test_off_label_statement_cites_the_ketamine_injection_label(shipped_build: Path) -> None:
+    """Racemic ketamine is approved for anesthesia only: its label, not Spravato's, backs the
+    off-label sentence."""
+    pdf = shipped_build / KETAMINE_LETTER
+    text = one_line(" ".join(page_texts(pdf)))
+    statement = (
+        "Ketamine by vein or muscle (Ketalar) is approved as a medicine for anesthesia. Its use for "
+        "depression is off-label. This means the FDA has not approved that use."
+    )
+    assert statement in text
+    references = text[text.rindex("References") :]
+    assert "Ketalar (ketamine) injection label. FDA, on DailyMed." in references
+    ketalar = "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=14e8f864-8b8a-4e7e-8439-e510d3107063"
+    assert ketalar in link_targets(pdf)
+    before_you_decide = text[
+        text.index(statement) : text.index("Please tick to show you have read this.", text.index(statement))
+    ]
+    assert "Sources: [1], [2]" in before_you_decide
+
+
+def test_treatment_days_state_the_rule_and_ask_no_promise(shipped_build: Path) -> None:
+    fields = fields_of(shipped_build / KETAMINE_LETTER)
+    text = one_line(" ".join(page_texts(shipped_build / KETAMINE_LETTER)))
+    assert (
+        "After each ketamine session, you must not drive until the next day, after a restful sleep. "
+        "You will need someone to drive you home. Your clinic will tell you its own rules about rides, "
+        "food and alcohol."
+    ) in text
+    assert fields["no_driving_1"]["/TU"] == (
+        "Please tick to show you have read this. "
+        "I understand that I must not drive until the next day after each session."
+    )
+    assert fields["ride_name"]["/TU"] == "Who might take you home? (If you know yet)"
+    assert "I will not drive" not in text
+
+
+def intake_prose(path: Path) -> list[str]:
+    source = yaml.safe_load(path.read_text())
+    return [source["purpose"], source["instructions"]] + [
+        paragraph for section in source["sections"] for paragraph in section.get("paragraphs", [])
+    ]
+
+
+@pytest.mark.parametrize("path", INTAKES, ids=[p.stem for p in INTAKES])
+def test_intake_prose_is_smog_grade_8_or_below(path: Path) -> None:
+    body = " ".join(" ".join(text.split()) for text in intake_prose(path))
+    assert textstat.sentence_count(body) >= 30, "SMOG needs 30 sentences to be meaningful"
+    assert textstat.smog_index(body) <= 8.0
 
 
 # --- The medicines table --------------------------------------------------------------------
@@ -469,7 +700,12 @@ def test_audit_c_is_word_for_word_with_its_points_and_credit(shipped_build: Path
             assert answers_as_printed in text, answers_as_printed
         assert AUDIT_C_CREDIT in text
         assert "one drink means one standard drink" in text
-        assert "12 ounces of regular beer (about 5% alcohol), 5 ounces of wine (about 12% alcohol)" in text
+        for drink in (
+            "12 ounces of regular beer (about 5% alcohol)",
+            "5 ounces of wine (about 12% alcohol)",
+            "1.5 ounces of liquor such as vodka or whiskey (about 40% alcohol)",
+        ):
+            assert drink in text
 
 
 def test_audit_c_answers_are_radio_groups_scored_0_to_4(shipped_build: Path) -> None:
@@ -511,13 +747,23 @@ def test_a_follow_up_is_on_the_same_page_as_its_question(shipped_build: Path) ->
             assert question_pages == follow_up_pages, f"{pdf.name}: {follow_up} apart from {question}"
 
 
-def test_crisis_line_is_beside_the_question_about_suicide_attempts(shipped_build: Path) -> None:
-    for pdf in output_files(shipped_build, KETAMINE_LETTER):
+@pytest.mark.parametrize("letter", [KETAMINE_LETTER, PSYCHODYNAMIC_LETTER])
+def test_crisis_line_follows_the_question_about_suicide_attempts(shipped_build: Path, letter: str) -> None:
+    """The question is about the past: its follow-up ("If yes, ... when?") comes right after
+    it, then the crisis line, worded for someone thinking about suicide now; all on one page."""
+    question = "Have you ever tried to end your life?"
+    follow_up = "If yes, how many times, and when was the last time?"
+    for pdf in output_files(shipped_build, letter):
         pages = [one_line(text) for text in page_texts(pdf)]
-        page = next(i for i, text in enumerate(pages) if "Have you ever tried to end your life?" in text)
-        text = pages[page]
-        after = text[text.index("Have you ever tried to end your life?") :]
-        assert after.index("Call or text 988") < after.index("If yes, when was the last time?")
+        text = next(text for text in pages if question in text)
+        after = text[text.index(question) :]
+        assert after.index(follow_up) < after.index(CRISIS_HEADING) < after.index("Call or text 988"), (
+            pdf.name
+        )
+        assert "call 911" in after
+        assert "Have you had thoughts like these?" not in " ".join(pages)
+        pages_of = field_pages(pdf)
+        assert pages_of["suicide_attempt"] == pages_of["suicide_attempt_when"], pdf.name
 
 
 # --- form mistakes are located content errors -------------------------------------------

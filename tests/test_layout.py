@@ -107,9 +107,11 @@ clinician_reviews_field: Lo lee un profesional
 total_score: Puntaje total
 for_clinic_use: uso de la clínica
 date_hint: Día / mes / año
-safety_heading: ¿Ha tenido pensamientos así?
-safety_text: "No espere a su cita. Pida ayuda ahora:"
+safety_heading: "Si ahora piensa en el suicidio o en hacerse daño:"
+safety_text: "No espere a su cita."
 when_done: Cuando termine
+form_read_later: "Quizá no leamos este formulario en unos días. Si necesita ayuda antes, llámenos al"
+or_call_or_text: o llame o envíe un mensaje al
 score: Puntaje
 """
 

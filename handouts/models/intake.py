@@ -37,7 +37,10 @@ class FieldBase(StrictModel):
     )
     crisis_line: bool = Field(
         default=False,
-        description="Print the clinic's crisis line right after this question (questions about self-harm).",
+        description=(
+            "Print the clinic's crisis line after this question and its follow-ups "
+            "(questions about self-harm)."
+        ),
     )
 
     def pdf_names(self) -> list[str]:

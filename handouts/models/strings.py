@@ -57,4 +57,6 @@ class UiStrings(StrictModel):
     safety_heading: ShortText
     safety_text: Text
     when_done: ShortText
+    form_read_later: Text = Field(description="Followed by the clinic's phone number.")
+    or_call_or_text: ShortText = Field(description="Followed by the crisis line's number.")
     score: ShortText
