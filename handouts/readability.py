@@ -29,10 +29,6 @@ from handouts.models.common import DocumentBase
 from handouts.reader import SourceFile
 
 HARDEST_NAMED = 3
-GATED_KINDS = frozenset({"brochure"})
-"""Kinds whose documents fail past the document limit. Intake leaflets are being rewritten
-(issue 10, item 5): until they join this set, a leaflet past the limit gets a warning."""
-
 _INITIALISMS = re.compile(r"\b((?:[A-Za-z]\.){2,})")
 _TITLES = re.compile(r"\b(Dr|Mr|Mrs|Ms|St|vs|etc|approx|Dra|Sr|Sra|Srta)\.", re.IGNORECASE)
 
@@ -159,12 +155,10 @@ def check_readability(document: DocumentBase, source: SourceFile, limits: Readab
         return Findings([], warnings)
     hardest = sorted(scored, key=lambda item: item[1], reverse=formula.higher_is_harder)[:HARDEST_NAMED]
     named = ", ".join(f"{format_field_path(part.path)} ({value:.1f})" for part, value in hardest)
-    gated = document.kind in GATED_KINDS
     problem = source.problem(
         hardest[0][0].path,
-        ("" if gated else "warning: ")
-        + f"{formula.name} {whole:.1f} of the body prose is {formula.limit_words(formula.document_limit)}; "
+        f"{formula.name} {whole:.1f} of the body prose is {formula.limit_words(formula.document_limit)}; "
         f"hardest: {named}. Use shorter sentences and fewer long words, or define medical terms "
         "in the glossary",
     )
-    return Findings([problem], warnings) if gated else Findings([], [*warnings, problem])
+    return Findings([problem], warnings)

@@ -162,3 +162,25 @@ def test_spanish_uses_fernandez_huerta(
     line = alpha.read_text().splitlines().index("  what_it_is:") + 1
     assert f"{display_path(alpha)}:{line}: sections.what_it_is: Fernández-Huerta score " in err
     assert "of the body prose is below 70; hardest: sections.what_it_is (" in err
+
+
+def test_a_hard_intake_leaflet_fails_like_a_brochure(
+    capsys: pytest.CaptureFixture[str], content: Path, tmp_path: Path
+) -> None:
+    intake = content / "intake" / "form.yaml"
+    intake.parent.mkdir()
+    hard = "".join(f"      - {HARD}\n" for _ in range(3))
+    intake.write_text(
+        "kind: intake\nid: form\ntopic: form\ntitle: About you\n"
+        "purpose: Tell us about yourself before your first visit.\n"
+        "review:\n  last_reviewed: 2026-11-01\n  next_review: 2027-11-01\n  reviewer_role: Psychiatrist (MD)\n"
+        'version: "1.0"\ninstructions: Fill this in on screen or on paper.\n'
+        "return_to: Bring it to your first visit.\n"
+        "sections:\n  - heading: You\n    paragraphs:\n" + hard + "    fields:\n"
+        "      - type: text\n        name: full_name\n        label: Your full name\n"
+    )
+    code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"), "--only", "form")
+    assert code == 1
+    assert f"{display_path(intake)}:14: sections[0]: SMOG grade " in err
+    assert " of the body prose is above 8; hardest: sections[0] (" in err
+    assert not list((tmp_path / "o").glob("*.pdf"))
