@@ -54,6 +54,8 @@ class BuildSettings:
     """Told each step of the write sequence (see output_folder); for tests that stop there."""
     today: dt.date | None = None
     """The day review dates are checked against (default: today); never in a PDF."""
+    replace_other_clinic: bool = False
+    """Remove handouts another clinic profile built into the output folder (else refuse it)."""
 
 
 @dataclass

@@ -96,6 +96,12 @@ def _build_parser(commands: argparse._SubParsersAction) -> None:
         help="rebuild every document, changed or not (default: skip unchanged ones)",
     )
     parser.add_argument(
+        "--replace-other-clinic",
+        action="store_true",
+        help="remove handouts that another clinic profile built into the output folder "
+        "(without it, such a folder is refused)",
+    )
+    parser.add_argument(
         "--as-of",
         dest="today",
         type=_iso_date,
@@ -228,6 +234,7 @@ def _run_build(args: argparse.Namespace) -> ExitStatus:
         jobs=args.jobs or default_jobs(),
         force=args.force,
         today=args.today,
+        replace_other_clinic=args.replace_other_clinic,
     )
     if not settings.content.is_dir():
         print(f"error: content folder not found: {settings.content}", file=sys.stderr)

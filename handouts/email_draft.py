@@ -221,6 +221,12 @@ def write_email_draft(request: EmailRequest) -> ExitStatus:
     except UsageError:
         _print_problems(problems)  # a wanted document may be in a file with these problems
         raise
+    for output_id in chosen:
+        if manifest[output_id].clinic != content.clinic.id:
+            raise UsageError(
+                f"{manifest[output_id].path} was built for clinic '{manifest[output_id].clinic}', "
+                f"not '{content.clinic.id}'; build it with this clinic profile first"
+            )
     attachments = [read_attachment(request.output, manifest[i], outputs[i].document) for i in chosen]
     data = draft_message(content.clinic, to, attachments).as_bytes()
     written = write_draft(request.draft or request.output / DEFAULT_DRAFT, data)

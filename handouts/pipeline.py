@@ -25,7 +25,7 @@ from handouts.incremental import (
 )
 from handouts.models import UiStrings
 from handouts.models.instrument import Instrument
-from handouts.output_folder import OutputFolder
+from handouts.output_folder import OutputFolder, OutputFolderError
 from handouts.paths import INSTRUMENTS_DIR
 from handouts.pool import render_all
 from handouts.progress import Feedback
@@ -71,9 +71,10 @@ def review_dates_of(content: ValidContent) -> list[ReviewDate]:
     ]
 
 
-def _fields(output: Output) -> dict[str, str]:
+def _fields(output: Output, clinic: str) -> dict[str, str]:
     document = output.document
     return {
+        "clinic": clinic,
         "id": output.id,
         "kind": output.kind,
         "title": document.title,
@@ -187,8 +188,19 @@ class Plan:
     def render_and_commit(self, folder: OutputFolder, feedback: Feedback, report: BuildReport) -> None:
         settings, content, outputs = self.settings, self.content, self.outputs
         assert content.clinic is not None
+        others = [
+            entry for entry in read_manifest(settings.output).values() if entry.clinic != content.clinic.id
+        ]
+        if others and not settings.replace_other_clinic:
+            names = ", ".join(sorted({f"'{entry.clinic}'" for entry in others}))
+            raise OutputFolderError(
+                f"{settings.output} holds handouts built for clinic {names}, not '{content.clinic.id}'; "
+                "build into another --output, or add --replace-other-clinic to remove them"
+            )
         cache: Cache = load_cache(settings.output)
-        records = cache.records
+        records = {
+            key: record for key, record in cache.records.items() if record.entry.clinic == content.clinic.id
+        }
         feedback.start(len(outputs))
         todo = []
         for output in outputs:
@@ -223,7 +235,9 @@ class Plan:
                 feedback.step("failed", output.filename)
                 continue
             folder.stage(output.filename, rendered.data)
-            entry = entry_for(_fields(output), output.filename, rendered.data, rendered.pages)
+            entry = entry_for(
+                _fields(output, content.clinic.id), output.filename, rendered.data, rendered.pages
+            )
             inputs = _inputs(output, rendered, settings, self.roots, self.validation)
             records[output.id] = CacheRecord(
                 _source_name(output, settings.content), environment, inputs, entry
@@ -236,6 +250,8 @@ class Plan:
             failed_files |= _content_files_with_problems(report.problems, settings.content)
             report.removed = _stale(records, {o.id for o in outputs}, failed_files)
         before = read_manifest(settings.output)
+        written = {entry.path for entry in report.built} | set(report.removed)
+        report.removed += sorted({entry.path for entry in others} - written)
         after: dict[str, ManifestEntry] = {entry.id: entry for entry in report.built + report.unchanged}
         for entry_id, entry in before.items():
             if (

@@ -50,6 +50,7 @@ class ManifestEntry:
     paper: str
     variant: str
     language: str
+    clinic: str
     path: str
     pages: int
     bytes: int

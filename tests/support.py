@@ -15,6 +15,7 @@ address:
 phone: (555) 010-0199
 email: front-desk@example.org
 website: https://example.org
+id: test-clinic
 """
 
 BROCHURE_YAML = """\

@@ -46,11 +46,13 @@ def test_manifest_describes_each_file(shipped_build: Path) -> None:
             "paper",
             "variant",
             "language",
+            "clinic",
             "path",
             "pages",
             "bytes",
             "sha256",
         }
+        assert entry["clinic"] == "riverside-mind-clinic"
         pdf = shipped_build / entry["path"]
         data = pdf.read_bytes()
         assert entry["bytes"] == len(data)

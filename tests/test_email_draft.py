@@ -354,6 +354,7 @@ def test_help_lists_the_email_command(capsys) -> None:
 
 def test_clinic_name_with_punctuation_is_quoted_in_from() -> None:
     clinic = Clinic(
+        id="oneil-park",
         name="O'Neil, Park & Partners",
         address=["1 Road"],
         phone="(555) 010-0100",
@@ -361,7 +362,19 @@ def test_clinic_name_with_punctuation_is_quoted_in_from() -> None:
         website="https://example.org",
     )
     entry = ManifestEntry(
-        "a-booklet-letter", "brochure", "A", "a", "booklet", "letter", "standard", "en", "A.pdf", 1, 3, "0"
+        "a-booklet-letter",
+        "brochure",
+        "A",
+        "a",
+        "booklet",
+        "letter",
+        "standard",
+        "en",
+        "oneil-park",
+        "A.pdf",
+        1,
+        3,
+        "0",
     )
     document = type("Doc", (), {"id": "a", "title": "A", "purpose": "For you."})()
     message = draft_message(clinic, Address(addr_spec=ADDRESS), [Attachment(entry, document, b"%PDF")])

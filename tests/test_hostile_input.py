@@ -200,7 +200,7 @@ def test_a_crisis_number_left_empty_reads_as_words(capsys, content: Path, tmp_pa
     code, err = build_one(capsys, content, tmp_path / "out")
     assert code == 1
     assert problems(err) == [
-        f"{display_path(clinic)}:9: crisis.call_or_text: write the number to call or text, with digits, e.g. '988'"
+        f"{display_path(clinic)}:10: crisis.call_or_text: write the number to call or text, with digits, e.g. '988'"
     ]
 
 
@@ -339,7 +339,7 @@ def test_a_bad_logo_is_one_located_message_and_the_last_good_pdfs_stay(
     (content / name).write_bytes(data)
     code, err = build_one(capsys, content, output, only=None)
     assert code == 1
-    assert problems(err) == [f"{display_path(clinic)}:8: logo: {expected}"]
+    assert problems(err) == [f"{display_path(clinic)}:9: logo: {expected}"]
     assert sha256(output / GOOD_FILE) == before
 
 
@@ -352,7 +352,7 @@ def test_a_logo_linking_out_of_the_folder_is_refused(capsys, content: Path, tmp_
     code, err = build_one(capsys, content, tmp_path / "out")
     assert code == 1
     assert problems(err) == [
-        f"{display_path(clinic)}:8: logo: 'logo.png' links to a file outside the content folder; copy the file in instead"
+        f"{display_path(clinic)}:9: logo: 'logo.png' links to a file outside the content folder; copy the file in instead"
     ]
 
 

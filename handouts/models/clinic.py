@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
-from handouts.models.common import MAX_LIST_ITEMS, HttpsUrl, ShortText, StrictModel, Text
+from handouts.models.common import MAX_LIST_ITEMS, HttpsUrl, ShortText, Slug, StrictModel, Text
 
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$", to_lower=True)]
 """A colour as #rrggbb. Only this form reaches a stylesheet, so no text can."""
@@ -80,6 +80,10 @@ class ReadabilityLimits(StrictModel):
 
 
 class Clinic(StrictModel):
+    id: Slug = Field(
+        description="The clinic's own id, e.g. 'riverside-mind-clinic': every PDF is recorded as built "
+        "for it, so two clinics' handouts never mix in one output folder or one email."
+    )
     sample: bool = Field(
         default=False,
         description="A sample or unfinished profile: every page says 'Sample - not for patients' "
