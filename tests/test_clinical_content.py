@@ -33,7 +33,7 @@ KETAMINE_BOOKLET_FACTS = (
     "in children, teens and young adults. At any age, tell us right away",
     "Higher blood pressure",
     # medicines that slow breathing (Ketalar label), psychosis (Spravato label)
-    "mainly medicines for sleep, worry or pain (such as benzodiazepines or opioids)",
+    "mainly for sleep, worry or pain (such as benzodiazepines or opioids)",
     "or cause a coma (Ketalar label)",
     "Our clinic's rule: do not drink alcohol on the day of a dose.",
     "held beliefs others did not share (psychosis)",
@@ -112,7 +112,7 @@ PSYCHODYNAMIC_BOOKLET_FACTS = (
     "Ketamine has serious risks and is not safe for everyone.",
     "Our clinic's own view, not a research finding",
     "If you feel worse, or it is not helping, tell your therapist.",
-    "There is little evidence for stress after trauma (PTSD)",
+    "There is little research for stress after trauma (PTSD)",
     "Long-term therapy for some personality problems",
     "Make sure the person you choose is licensed.",
     "In the U.S., most cannot prescribe medicine.",
@@ -189,4 +189,4 @@ def test_every_trifold_keeps_a_reference_and_what_it_is(shipped_build: Path, pap
         assert "What can go wrong" in text
         assert "pubmed.ncbi.nlm.nih.gov/28541091/" in text
     psychodynamic = text_of(shipped_build, f"{PSYCHODYNAMIC}-Trifold-{paper}")
-    assert "There is little evidence for stress after trauma (PTSD)" in psychodynamic
+    assert "There is little research for stress after trauma (PTSD)" in psychodynamic
