@@ -15,39 +15,52 @@ KETAMINE = "Psychodynamic-Therapy-With-Ketamine-Brochure"
 PSYCHODYNAMIC = "Psychodynamic-Therapy-Brochure"
 
 KETAMINE_BOOKLET_FACTS = (
-    # who should not have it (Spravato label), and that the clinic applies it to IV/IM ketamine
-    "These facts come from the FDA label for esketamine (Spravato).",
-    "For ketamine by vein or muscle, our clinic uses the same list. That is our own rule, not a label rule.",
-    "bulging blood vessel (aneurysm) or an arteriovenous malformation",
+    # who should not have it, and which items are Spravato label facts or the clinic's rules
+    "Items 1 to 4 are Spravato label facts. Item 5 is our rule, and so is this list for ketamine by vein or muscle.",
+    "bulging or weak blood vessel (aneurysm) in your brain, chest, belly, arms or legs",
+    "tangle of blood vessels (arteriovenous malformation)",
     "You have had bleeding in the brain.",
-    "You are allergic to ketamine or esketamine.",
+    "You are allergic to ketamine, esketamine or what is in them.",
     "You are pregnant or breastfeeding.",
+    "Ketamine and esketamine may harm an unborn baby (Spravato label).",
     "Do not breastfeed during treatment.",
-    # the boxed warning in plain words
+    # the boxed warning in plain words, then blood pressure
     "Deep sleepiness (sedation)",
     "Feeling cut off (dissociation)",
     "Breathing problems",
     "Misuse and abuse",
     "Thoughts of suicide",
+    "in children, teens and young adults. At any age, tell us right away",
     "Higher blood pressure",
-    # the treatment day
+    # medicines that slow breathing (Ketalar label), psychosis (Spravato label)
+    "mainly for sleep, worry or pain (such as benzodiazepines or opioids)",
+    "or cause a coma (Ketalar label)",
+    "Our clinic's rule: do not drink alcohol on the day of a dose.",
+    "held beliefs others did not share (psychosis)",
+    "Our clinic's rule: before each session, tell us",
+    # the treatment day, with the maker's advice named as such
     "This is part of a safety program the FDA requires, called the REMS.",
-    "Do not eat for 2 hours before esketamine. Do not drink for 30 minutes before it.",
-    "Staff check your blood pressure before and after each dose.",
+    "Do not eat for at least 2 hours before esketamine. Do not drink for at least 30 minutes before it (maker's advice).",
+    "Staff check your blood pressure before the dose and about 40 minutes after it (maker's advice).",
     "Staff watch you for at least 2 hours after an esketamine dose.",
     "Do not drive or use machinery until the next day, after a restful sleep.",
-    "the Ketalar label says staff must watch your heart rate, blood pressure and breathing the whole time",
+    "the Ketalar label says staff must watch your heart rate, blood pressure and breathing during the dose",
+    "you should go home with a responsible adult",
+    "we check your blood pressure before the dose, during it, and before you leave",
     "We use it for every form of ketamine we give.",
-    # softened: memories
-    "Ketamine sessions can bring up memories",
+    # what ketamine brings up: the label's words, and the clinic's view marked as such
+    "many people feel cut off from themselves or their surroundings",
+    "What follows is our clinic's own view, not a research finding.",
     "may not be an accurate one",
-    # warning signs and what to do, from the clinic profile
+    # warning signs, the emergency one first, and what to do, from the clinic profile
     "Warning signs after you leave",
-    "Pain when you pass urine, or you need to go often.",
+    "You cannot be woken, or breathe very slowly. Our rule: someone calls 911.",
+    "Pain or blood when you pass urine, or you need to go often.",
     "Call the clinic at (555) 010-0100",
     "When the clinic is closed, call (555) 010-0111. Ask for the doctor on call.",
     "If you have thoughts of hurting yourself, call or text 988",
     "What can go wrong, and what if it is not helping?",
+    "Ask your health plan if it pays for esketamine.",
 )
 LABELS = (
     "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=d81a6a79-a74a-44b7-822c-0dfa3036eaed",
@@ -66,33 +79,62 @@ def links(pdf: Path) -> set[str]:
 
 KETAMINE_TRIFOLD_FACTS = (
     "What is this pairing?",
+    # the safety box: which facts are the label's, who should not have it, urgent signs
+    "Items 1 to 4 are Spravato label facts. Item 5 is our rule",
     "Who should not have it",
     "You have had bleeding in the brain.",
-    "You are allergic to ketamine or esketamine.",
+    "You are allergic to ketamine, esketamine or what is in them.",
+    "You are pregnant or breastfeeding.",
+    "You cannot be woken, or breathe very slowly. Our rule: someone calls 911.",
+    "When the clinic is closed, call (555) 010-0111.",
+    # the boxed-warning risks, as the first downside
+    "Serious risks (Spravato label warning)",
+    "Deep sleepiness, feeling cut off, slowed breathing, misuse, and thoughts of suicide.",
     "What happens on a treatment day?",
     "Staff watch you for at least 2 hours after an esketamine dose.",
     "Do not drive or use machinery until the next day, after a restful sleep.",
-    "When the clinic is closed, call (555) 010-0111.",
+    "It is not known if therapy and ketamine together work better than either one alone.",
     "Get help now",
     "References",
-    "dailymed.nlm.nih.gov",
+    # an address a reader can type from the paper
+    "pubmed.ncbi.nlm.nih.gov/28541091/",
 )
 
 PSYCHODYNAMIC_BOOKLET_FACTS = (
     "What can go wrong, and what if it is not helping?",
-    "more than 1 in 3 people in therapy had feelings like these",
+    "In one study of people in talk therapy, more than 1 in 3 had these feelings.",
     "about 1 in 20 people said therapy had a bad effect that lasted",
+    "If you have thoughts of suicide, call or text 988 now.",
+    # per-condition claims only where a review supports them
+    "Research suggests it can help some anxiety problems.",
+    "Compared with waiting, usual care or a placebo",
+    "some eating problems (not bulimia)",
+    "Ketamine has serious risks and is not safe for everyone.",
+    "Our clinic's own view, not a research finding",
     "If you feel worse, or it is not helping, tell your therapist.",
-    "There is little evidence for stress after trauma (PTSD)",
+    "There is little research for stress after trauma (PTSD)",
     "Long-term therapy for some personality problems",
     "Make sure the person you choose is licensed.",
     "In the U.S., most cannot prescribe medicine.",
+    "A registered nurse with training in mental health.",
+    "Are you licensed in this state?",
+    "lists places, not single therapists",
     "What does it cost?",
     "We tell you what a session costs before your first visit.",
+    "Is talk therapy covered?",
     "American Journal of Psychiatry",
     "British Journal of Psychiatry",
     "World Psychiatry",
     "Words to know",
+    "pubmed.ncbi.nlm.nih.gov/26043322/",
+)
+PSYCHODYNAMIC_GONE = (
+    "adjustment disorder",
+    "prolonged grief",
+    "holds promise",
+    "Art and music",
+    "not eased with other treatments",
+    "more than no treatment",
 )
 
 
@@ -108,6 +150,7 @@ def test_the_ketamine_booklet_says_who_should_not_have_it_and_what_to_do(
     missing = [fact for fact in KETAMINE_BOOKLET_FACTS if fact not in text]
     assert missing == []
     assert "often bring up" not in text
+    assert "This talk therapy is built to explore" not in text
     # The Spravato and Ketalar labels, by their official addresses, in the booklet and the tri-fold.
     assert set(LABELS) <= links(shipped_build / f"{KETAMINE}-{paper}.pdf")
     assert set(LABELS) <= links(shipped_build / f"{KETAMINE}-Trifold-{paper}.pdf")
@@ -133,6 +176,7 @@ def test_the_psychodynamic_booklet_says_what_can_go_wrong_and_where_evidence_is_
 ) -> None:
     text = text_of(shipped_build, f"{PSYCHODYNAMIC}-{paper}")
     assert [fact for fact in PSYCHODYNAMIC_BOOKLET_FACTS if fact not in text] == []
+    assert [claim for claim in PSYCHODYNAMIC_GONE if claim in text] == []
 
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
@@ -141,3 +185,8 @@ def test_every_trifold_keeps_a_reference_and_what_it_is(shipped_build: Path, pap
         text = text_of(shipped_build, f"{name}-Trifold-{paper}")
         assert "References" in text and "Get help now" in text
         assert "What is" in text
+        # a downside and an evidence limit, and an address a reader can type
+        assert "What can go wrong" in text
+        assert "pubmed.ncbi.nlm.nih.gov/28541091/" in text
+    psychodynamic = text_of(shipped_build, f"{PSYCHODYNAMIC}-Trifold-{paper}")
+    assert "There is little research for stress after trauma (PTSD)" in psychodynamic

@@ -127,8 +127,9 @@ def test_a_role_placed_twice_takes_the_next_section_with_that_role(content: Path
     raw_map = yaml.safe_load((TEMPLATES_DIR / "brochure" / "trifold-panels.yaml").read_text())
     raw_map["panels"][-1]["blocks"] = ["skills", "skills", "references"]
     plan = place(PanelMap.model_validate(raw_map), brochure)
-    # `references` is left out: the sections placed cite nothing.
-    assert [block.name for block in plan.panels[-1].blocks] == ["skills_you_practise", "homework"]
+    # Both sections with the role, in file order; then the references that the placed
+    # sections cite (the downside on the back cover cites one).
+    assert [block.name for block in plan.panels[-1].blocks] == ["skills_you_practise", "homework", "references"]
 
 
 def test_unknown_role_and_unknown_field_list_what_is_allowed(
@@ -248,7 +249,7 @@ def test_the_safety_box_says_what_to_do_with_the_clinics_numbers(
             "Serious risks",
             "Warning signs after you leave",
             "You cannot stay awake.",
-            "If you have any of these signs, do not wait:",
+            "Any of these signs? Do not wait:",
             "Call the clinic at (555) 010-0199",
             "When the clinic is closed, call (555) 010-0177. Ask for the doctor on call.",
             "If you have thoughts of hurting yourself, call or text 988",

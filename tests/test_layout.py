@@ -73,6 +73,7 @@ call_or_text: Llame o envíe un mensaje al
 emergency: En una emergencia, llame al
 sources: Fuentes
 references: Referencias
+references_in_booklet: "Las referencias completas están en el folleto, o pregúntenos."
 pubmed: PubMed
 about_this_handout: Sobre este folleto
 reviewed: Revisado

@@ -190,7 +190,7 @@ def test_inside_sheet_holds_the_sections_the_panel_map_places(shipped_build: Pat
     assert "References" in ketamine[2]
     # The psychodynamic brochure's next step sends the reader to "Is it right for me?".
     psychodynamic = panel_texts(shipped_trifold(shipped_build, TOPICS[0], paper), 1, FOLDS[paper]["inside"])
-    assert "Is it right for me?" in psychodynamic[2]
+    assert "What can it help with?" in psychodynamic[2]
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -341,9 +341,9 @@ def test_content_too_tall_for_its_panel_fails_that_document_only(
 ) -> None:
     brochure = shipped_content_copy / "brochures" / "psychodynamic-therapy.yaml"
     text = brochure.read_text()
-    heading = '  what_to_expect:\n    role: what_to_expect\n    heading: "What happens in a session?"\n'
+    heading = '  sessions:\n    role: sessions\n    heading: "How long and how often are sessions?"\n'
     assert heading in text
-    longer = f'    paragraphs:\n      - "{LONG_PARAGRAPH}"\n      - "{LONG_PARAGRAPH}"\n'
+    longer = '    paragraphs:\n' + f'      - "{LONG_PARAGRAPH}"\n' * 3
     brochure.write_text(text.replace(heading, heading + longer))
     output = tmp_path / "out"
     only = [
@@ -383,11 +383,11 @@ def test_content_too_tall_for_its_panel_fails_that_document_only(
     assert len(letter) == 1 and len(a4) == 1, err
     line, field = re.match(located, letter[0]).groups()
     source_lines = brochure.read_text().splitlines()
-    assert int(line) > source_lines.index("  what_to_expect:")
+    assert int(line) > source_lines.index("  sessions:")
     assert (
         source_lines[int(line) - 1].strip().startswith(("- ", field.rsplit(".", 1)[-1].split("[")[0] + ":"))
     )
-    # Two long paragraphs at 12 pt in a 3.7 in panel: well over 100 mm that does not fit.
+    # Three long paragraphs at 12 pt in a 3.7 in panel: well over 100 mm that does not fit.
     assert 100 <= int(re.search(r"is (\d+) mm", letter[0]).group(1)) <= 250
     assert "2 content problem(s)" in err
     assert "Traceback" not in err
@@ -436,7 +436,7 @@ def test_a_new_topic_gets_a_trifold_without_new_code(
     left, middle, right = panel_texts(pdf, 1, FOLDS["a4"]["inside"])
     assert "What is it?" in left
     assert "What are the goals?" in middle and "Does it work?" in middle
-    assert "References" in right and "PubMed 28541091" in right
+    assert "References" in right and "pubmed.ncbi.nlm.nih.gov/28541091/" in right
 
 
 # The panel map: declared once, checked when read, placed per brochure.
@@ -545,7 +545,7 @@ SHIPPED_MAP = PANEL_MAP.read_text()
             ":1: the outside sheet needs one panel at the left, found 2",
         ),
         (
-            ("[get_help, contact, review_facts]", "[contact]"),
+            ("[get_help, {role: downsides, entries: 1, closing: 0}, contact, review_facts]", "[contact]"),
             ":1: the panel map must place get_help, about or review_facts",
         ),
     ],

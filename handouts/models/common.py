@@ -86,11 +86,6 @@ class Reference(StrictModel):
         assert self.url is not None
         return self.url
 
-    @property
-    def site(self) -> str:
-        """The link's host, for layouts too small for a whole address (it stays the link)."""
-        return self.link.removeprefix("https://").split("/", 1)[0]
-
 
 class Review(StrictModel):
     """Who checked the content, and when it must be checked again."""

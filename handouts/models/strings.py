@@ -20,6 +20,9 @@ class UiStrings(StrictModel):
     emergency: ShortText
     sources: ShortText
     references: ShortText
+    references_in_booklet: Text = Field(
+        description="On the tri-fold, above its references, which print only their addresses."
+    )
     pubmed: ShortText
     about_this_handout: ShortText
     reviewed: ShortText
