@@ -68,10 +68,6 @@ def _mm(px: float) -> int:
     return max(1, math.ceil(px / PX_PER_MM - 1e-6))
 
 
-MIN_SEARCH_TEXT = 8
-"""Shorter bits of a line ("1.", "or") could be found in the wrong value."""
-
-
 def parse_field_path(text: str) -> FieldPath:
     """`sections.goals.paragraphs[1]` as `("sections", "goals", "paragraphs", 1)`."""
     path: list[str | int] = []
@@ -81,23 +77,17 @@ def parse_field_path(text: str) -> FieldPath:
     return tuple(path)
 
 
-def _field_of(source: SourceFile, runs: tuple[Run, ...]) -> FieldPath | None:
+def _field_of(runs: tuple[Run, ...]) -> FieldPath | None:
     """The content field the first of these runs came from: the `data-source` the template
-    put on its element; for an element without one, the value holding its words."""
-    for run in runs:
-        if run.source:
-            return parse_field_path(run.source)
-    for run in runs:
-        if len(run.text.strip()) >= MIN_SEARCH_TEXT and (path := source.path_of_text(run.text)) is not None:
-            return path
-    return None
+    put on its element (text from elsewhere, the clinic profile or the string table, has none)."""
+    return next((parse_field_path(run.source) for run in runs if run.source), None)
 
 
 def _located(source: SourceFile, runs: tuple[Run, ...], area: str, message: str, here: str) -> Diagnostic:
     """At the content value the overflowing words come from, when they are the content
     file's own words; else at the top of the file (words from the clinic profile or the
     strings table, a panel of fixed blocks)."""
-    path = _field_of(source, runs)
+    path = _field_of(runs)
     if path is None:
         return Diagnostic(source.display, 1, area, message)
     return Diagnostic(

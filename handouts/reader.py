@@ -64,16 +64,6 @@ class SourceFile:
         """A diagnostic pointing at the value at `path` in this file."""
         return Diagnostic(self.display, self.line_of(path), format_field_path(path), message)
 
-    def path_of_text(self, text: str) -> FieldPath | None:
-        """The first string value (in file order) that holds `text`, spaces collapsed."""
-        wanted = " ".join(text.split())
-        if not wanted:
-            return None
-        for path, value in self.strings():
-            if wanted in " ".join(value.split()):
-                return path
-        return None
-
     def strings(self) -> list[tuple[FieldPath, str]]:
         """Every string value with its path, in file order."""
         found: list[tuple[FieldPath, str]] = []
