@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from handouts.cli import main
+from handouts.reader import display_path
 from tests.support import page_texts
 
 
@@ -102,3 +103,25 @@ def test_email_refuses_a_pdf_built_for_another_clinic(
         "build it with this clinic profile first\n"
     )
     assert not (tmp_path / "d.eml").exists()
+
+
+def test_a_clinic_outside_the_us_names_its_own_crisis_and_emergency_lines(
+    capsys, content: Path, tmp_path: Path
+) -> None:
+    clinic = content / "clinic.yaml"
+    clinic.write_text(
+        clinic.read_text() + "crisis:\n  country: GB\n  service: Samaritans\n  call_or_text: 116 123\n"
+    )
+    code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"))
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{display_path(clinic)}:9: crisis: outside the US, give the crisis line's emergency for GB "
+        "(the defaults are the US's 988 and 911)"
+    )
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*.pdf"))
+    clinic.write_text(clinic.read_text() + '  emergency: "999"\n')
+    code, _, err = run(
+        capsys, "--content", str(content), "--output", str(tmp_path / "o"), "--only", "alpha-booklet-a4"
+    )
+    assert code == 0, err
+    assert "999" in " ".join(page_texts(tmp_path / "o" / "Alpha-Brochure-A4.pdf"))

@@ -129,7 +129,11 @@ def test_a_role_placed_twice_takes_the_next_section_with_that_role(content: Path
     plan = place(PanelMap.model_validate(raw_map), brochure)
     # Both sections with the role, in file order; then the references that the placed
     # sections cite (the downside on the back cover cites one).
-    assert [block.name for block in plan.panels[-1].blocks] == ["skills_you_practise", "homework", "references"]
+    assert [block.name for block in plan.panels[-1].blocks] == [
+        "skills_you_practise",
+        "homework",
+        "references",
+    ]
 
 
 def test_unknown_role_and_unknown_field_list_what_is_allowed(

@@ -343,7 +343,7 @@ def test_content_too_tall_for_its_panel_fails_that_document_only(
     text = brochure.read_text()
     heading = '  sessions:\n    role: sessions\n    heading: "How long and how often are sessions?"\n'
     assert heading in text
-    longer = '    paragraphs:\n' + f'      - "{LONG_PARAGRAPH}"\n' * 3
+    longer = "    paragraphs:\n" + f'      - "{LONG_PARAGRAPH}"\n' * 3
     brochure.write_text(text.replace(heading, heading + longer))
     output = tmp_path / "out"
     only = [

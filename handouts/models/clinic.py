@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from handouts.models.common import MAX_LIST_ITEMS, HttpsUrl, ShortText, Slug, StrictModel, Text
 
@@ -41,6 +41,19 @@ class CrisisLine(StrictModel):
     service: ShortText = "988 Suicide and Crisis Lifeline"
     call_or_text: CrisisNumber = "988"
     emergency: EmergencyNumber = "911"
+
+    @model_validator(mode="after")
+    def _own_numbers_outside_the_us(self) -> CrisisLine:
+        """The defaults are the US's: a clinic elsewhere names its own lines, never a silent 911."""
+        missing = [
+            name for name in ("service", "call_or_text", "emergency") if name not in self.model_fields_set
+        ]
+        if self.country != "US" and missing:
+            raise ValueError(
+                f"outside the US, give the crisis line's {', '.join(missing)} for {self.country} "
+                "(the defaults are the US's 988 and 911)"
+            )
+        return self
 
 
 class Limits(StrictModel):
