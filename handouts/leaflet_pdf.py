@@ -36,8 +36,10 @@ def _value(field: pikepdf.Dictionary) -> str:
     value = field.get("/V")
     if value is None:
         return ""
-    if isinstance(value, pikepdf.Name):
-        state = str(value)
+    is_button = field.get("/FT") == pikepdf.Name.Btn
+    if isinstance(value, pikepdf.Name) or (is_button and isinstance(value, pikepdf.String)):
+        # Some writers store a button's state as a string ("/2"), not a name: read it the same.
+        state = str(value) if str(value).startswith("/") else f"/{value}"
         if state == _OFF:
             return ""
         options = field.get("/Opt")
@@ -98,5 +100,10 @@ def fill_text_fields(data: bytes, values: dict[str, str]) -> bytes:
             field.V = pikepdf.String(value)
         out = io.BytesIO()
         # Same content, same bytes: the file identifier comes from the content, not the clock.
-        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.preserve, deterministic_id=True)
+        pdf.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+            deterministic_id=True,
+            fix_metadata_version=False,  # leaves the XMP packet exactly as built
+        )
         return out.getvalue()
