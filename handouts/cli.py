@@ -1,4 +1,5 @@
-"""The command line, all of it: `handouts [build] ...`, `schema`, `email`, `init`.
+"""The command line, all of it: `handouts [build] ...`, `schema`, `email`, `init`,
+`personalise`, `purge` and `read`.
 
 Every command's arguments are parsed here and handed to the module that does the work as
 plain values; exit statuses come from `handouts.status`. The program is named as it was
@@ -23,7 +24,7 @@ from handouts.paths import CONTENT_DIR, OUTPUT_DIR
 from handouts.reader import display_path
 from handouts.status import ExitStatus
 
-COMMANDS = ("build", "schema", "email", "init")
+COMMANDS = ("build", "schema", "email", "init", "personalise", "purge", "read")
 EXIT_STATUS_HELP = (
     "Exit status: 0 when all was done, 1 when content had mistakes (the rest is still done), "
     "2 on bad usage, an unusable folder or an internal error."
@@ -48,6 +49,22 @@ def _iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}")
+    return int(text)
+
+
+def _private_option(parser: argparse.ArgumentParser) -> None:
+    from handouts.personalise import default_private_folder
+
+    parser.add_argument(
+        "--private", type=Path, default=default_private_folder(), metavar="DIR",
+        help="the private folder of personalised copies, never inside the output folder "
+        "(default: %(default)s)",
+    )  # fmt: skip
 
 
 def _content_option(parser: argparse.ArgumentParser) -> None:
@@ -136,7 +153,7 @@ def _email_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--to", action="append", required=True, metavar="ADDRESS", help="recipient")
     parser.add_argument(
         "ids",
-        nargs="+",
+        nargs="*",
         metavar="ID",
         help="document id (e.g. psychodynamic-therapy) "
         "or output id from the manifest (e.g. psychodynamic-therapy-booklet-a4)",
@@ -159,7 +176,77 @@ def _email_parser(commands: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="where to write the draft (default: OUTPUT/drafts/handouts-draft.eml)",
     )
+    parser.add_argument(
+        "--personalised",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="COPY",
+        help="also attach this personalised copy (from `handouts personalise`), "
+        "checked against the private folder's record and the build",
+    )
+    _private_option(parser)
     parser.set_defaults(run=_run_email)  # fmt: skip
+
+
+def _personalise_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "personalise",
+        help="a copy of a built intake leaflet with the patient's name already filled in",
+        description="Write a copy of a built intake leaflet with its name, birth date, appointment "
+        "and clinician fields filled in, into the private folder (never the output folder). "
+        "Prints where it wrote it; nothing else, and no personal data, is printed or recorded.",
+        epilog="Exit status: 0 when written, 1 when content problems stop reading the leaflet, "
+        "2 on bad usage (id, values, private folder, missing or changed build).",
+    )
+    parser.add_argument("id", metavar="ID", help="intake document id, or output id from the manifest")
+    parser.add_argument("--name", required=True, help="the patient's full name")
+    parser.add_argument("--birth-date", type=_iso_date, metavar="YYYY-MM-DD", help="date of birth")
+    parser.add_argument("--appointment", metavar="TEXT", help='day and time, e.g. "Tuesday 4 May, 10:00"')
+    parser.add_argument("--clinician", metavar="NAME", help="who the patient will see")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=OUTPUT_DIR,
+        metavar="DIR",
+        help="the build folder holding manifest.json (default: output/)",
+    )
+    _content_option(parser)
+    parser.add_argument(
+        "--paper", choices=PAPERS, default="letter", help="paper for a document id (default: letter)"
+    )
+    _private_option(parser)
+    parser.set_defaults(run=_run_personalise)  # fmt: skip
+
+
+def _purge_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "purge",
+        help="remove old personalised copies from the private folder",
+        description="Remove personalised copies made more than DAYS days ago, and their records.",
+    )
+    parser.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
+    _private_option(parser)
+    parser.set_defaults(run=_run_purge)  # fmt: skip
+
+
+def _read_parser(commands: argparse._SubParsersAction) -> None:
+    from handouts.read_leaflets import FORMATS
+
+    parser = commands.add_parser(
+        "read",
+        help="read filled intake leaflets back: answers, scores, unanswered items",
+        description="Read intake leaflets filled on screen: every answer with its question in form "
+        "order, PHQ-9 and GAD-7 totals with their severity bands, unanswered items, and first of "
+        "all any answer above 0 to PHQ-9 item 9. Prints to the screen only.",
+        epilog="Exit status: 3 when a leaflet answers PHQ-9 item 9 above 0 (everything is still "
+        "read), else 2 when a file was refused (not our leaflet, unknown version) or on bad usage, "
+        "1 when content problems stop reading the declarations, 0 otherwise.",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILLED.pdf")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="text (default), json or fhir")
+    _content_option(parser)
+    parser.set_defaults(run=_run_read)  # fmt: skip
 
 
 def _init_parser(commands: argparse._SubParsersAction) -> None:
@@ -184,7 +271,15 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(
         title="commands", dest="command", metavar="COMMAND", parser_class=AddressSafeParser
     )
-    for add in (_build_parser, _schema_parser, _email_parser, _init_parser):
+    for add in (
+        _build_parser,
+        _schema_parser,
+        _email_parser,
+        _init_parser,
+        _personalise_parser,
+        _purge_parser,
+        _read_parser,
+    ):
         add(commands)
     return top
 
@@ -274,7 +369,9 @@ def _run_schema(args: argparse.Namespace) -> ExitStatus:
 def _run_email(args: argparse.Namespace) -> ExitStatus:
     from handouts.email_draft import EmailRequest, UsageError, write_email_draft
 
-    request = EmailRequest(args.to, args.ids, args.output, args.content, args.paper, args.draft)
+    request = EmailRequest(
+        args.to, args.ids, args.output, args.content, args.paper, args.draft, args.personalised, args.private
+    )
     try:
         return write_email_draft(request)
     except UsageError as error:
@@ -295,6 +392,83 @@ def _run_init(args: argparse.Namespace) -> ExitStatus:
     profile = display_path(args.folder / "clinic.yaml")
     print(f"Next: edit {profile}, then: handouts build --content {args.folder}")
     return ExitStatus.OK
+
+
+def _run_personalise(args: argparse.Namespace) -> ExitStatus:
+    from handouts.personalise import (
+        PersonaliseError,
+        PersonaliseRequest,
+        birth_date_text,
+        write_personalised,
+    )
+
+    values = {
+        "name": args.name,
+        "birth_date": birth_date_text(args.birth_date) if args.birth_date else None,
+        "appointment": args.appointment,
+        "clinician": args.clinician,
+    }
+    request = PersonaliseRequest(
+        id=args.id,
+        values={key: value for key, value in values.items() if value is not None},  # type: ignore[misc]
+        output=args.output,
+        content=args.content,
+        paper=args.paper,
+        private=args.private,
+    )
+    if not args.content.is_dir():
+        print(f"error: content folder not found: {args.content}", file=sys.stderr)
+        return ExitStatus.USAGE
+    try:
+        path = write_personalised(request)
+    except PersonaliseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return ExitStatus.USAGE
+    print(f"wrote {path}")
+    return ExitStatus.OK
+
+
+def _run_purge(args: argparse.Namespace) -> ExitStatus:
+    from handouts.personalise import PersonaliseError, purge
+
+    if not args.private.is_dir():
+        print(f"nothing to purge: no private folder at {args.private}")
+        return ExitStatus.OK
+    try:
+        removed, kept = purge(args.private.resolve(), dt.timedelta(days=args.older_than))
+    except PersonaliseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return ExitStatus.USAGE
+    print(f"removed {removed} personalised cop{'y' if removed == 1 else 'ies'} older than "
+          f"{args.older_than} days; {kept} kept")  # fmt: skip
+    return ExitStatus.OK
+
+
+def _run_read(args: argparse.Namespace) -> ExitStatus:
+    from handouts.build import BuildSettings
+    from handouts.fhir import FhirUnavailable
+    from handouts.models.intake import Intake
+    from handouts.pipeline import load_content
+    from handouts.read_leaflets import Declarations, read_leaflets
+
+    if not args.content.is_dir():
+        print(f"error: content folder not found: {args.content}", file=sys.stderr)
+        return ExitStatus.USAGE
+    content, problems = load_content(BuildSettings(content=args.content, output=OUTPUT_DIR))
+    if content.clinic is None:
+        for problem in sorted(problems):
+            print(problem, file=sys.stderr)
+        print("error: the clinic profile has problems; fix them to read leaflets", file=sys.stderr)
+        return ExitStatus.CONTENT
+    intakes = {v.document.id: v.document for v in content.documents if isinstance(v.document, Intake)}
+    declarations = Declarations(intakes, content.instruments, str(content.clinic.website))
+    for problem in sorted(problems):
+        print(problem, file=sys.stderr)
+    try:
+        return read_leaflets(args.files, declarations, args.format)
+    except FhirUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return ExitStatus.USAGE
 
 
 def _with_command(argv: list[str]) -> list[str]:

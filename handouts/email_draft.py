@@ -7,6 +7,7 @@ and nowhere else: never into the body, the PDFs, or anything printed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import sys
@@ -199,6 +200,51 @@ class EmailRequest:
     content: Path
     paper: str
     draft: Path | None
+    personalised: list[Path] = dataclasses.field(default_factory=list)
+    private: Path | None = None
+
+
+def personalised_attachments(
+    request: EmailRequest, outputs: dict[str, Output], manifest: dict[str, ManifestEntry], clinic: str
+) -> list[Attachment]:
+    """Personalised copies, each checked against the private folder's record, and its blank
+    against the build: the copy must be unchanged and filled from the PDF the manifest lists."""
+    from handouts.personalise import PersonaliseError, checked_copy, private_folder
+
+    if not request.personalised:
+        return []
+    if request.private is None:
+        raise UsageError("--personalised needs the private folder (--private)")
+    attachments = []
+    try:
+        folder = private_folder(request.private, request.output)
+        for path in request.personalised:
+            record, data = checked_copy(path, folder)
+            entry = manifest.get(record.output)
+            if entry is None or entry.sha256 != record.blank_sha256 or record.output not in outputs:
+                raise UsageError(
+                    f"{path.name} was filled from a build of '{record.output}' that has changed since; "
+                    "personalise the new build"
+                )
+            if entry.clinic != clinic:
+                raise UsageError(f"{path.name} was filled from a PDF built for clinic '{entry.clinic}'")
+            # Attached under the blank's file name: the name carries no personal data.
+            copy = dataclasses.replace(entry, sha256=record.sha256, bytes=len(data))
+            attachments.append(Attachment(copy, outputs[record.output].document, data))
+    except PersonaliseError as error:
+        raise UsageError(str(error)) from None
+    return attachments
+
+
+def _draft_path(request: EmailRequest, personal: bool) -> Path:
+    """A draft holding a personalised copy goes to the private folder, never the output folder."""
+    if not personal:
+        return request.draft or request.output / DEFAULT_DRAFT
+    assert request.private is not None
+    draft = request.draft or request.private / DEFAULT_DRAFT.name
+    if draft.resolve().is_relative_to(request.output.resolve()):
+        raise UsageError("a draft with a personalised copy cannot go into the output folder; choose --draft")
+    return draft
 
 
 def write_email_draft(request: EmailRequest) -> ExitStatus:
@@ -216,6 +262,8 @@ def write_email_draft(request: EmailRequest) -> ExitStatus:
         print("error: the clinic profile has problems; fix them to write a draft", file=sys.stderr)
         return ExitStatus.CONTENT
     outputs = {o.id: o for o in plan(content.documents)}
+    if not request.ids and not request.personalised:
+        raise UsageError("give a document or output id, or --personalised COPY")
     try:
         chosen = resolve(request.ids, outputs, manifest, request.paper)
     except UsageError:
@@ -228,8 +276,10 @@ def write_email_draft(request: EmailRequest) -> ExitStatus:
                 f"not '{content.clinic.id}'; build it with this clinic profile first"
             )
     attachments = [read_attachment(request.output, manifest[i], outputs[i].document) for i in chosen]
+    personal = personalised_attachments(request, outputs, manifest, content.clinic.id)
+    attachments += personal
     data = draft_message(content.clinic, to, attachments).as_bytes()
-    written = write_draft(request.draft or request.output / DEFAULT_DRAFT, data)
+    written = write_draft(_draft_path(request, bool(personal)), data)
     count = f"{len(attachments)} attachment{'s' if len(attachments) != 1 else ''}"
     print(f"wrote {display_path(written)} ({count}, {len(data) // 1024} KB)")
     return ExitStatus.OK

@@ -408,7 +408,12 @@ def test_author_is_the_clinic_and_producer_names_no_person(shipped_build: Path) 
         assert set(info) <= {"/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer"} | {
             "/CreationDate",
             "/ModDate",
+            "/handoutsdocument",
+            "/handoutsversion",
         }
+        # Which document and content version: `handouts read` matches a filled leaflet by these.
+        assert entry["id"].startswith(info["/handoutsdocument"])
+        assert re.fullmatch(r"\d+\.\d+(\.\d+)?", info["/handoutsversion"])
         assert info["/Creator"] == "handouts"
         assert info["/Producer"].startswith("WeasyPrint ")
 

@@ -16,6 +16,10 @@ from handouts.models.common import (
     Text,
 )
 
+PrefillKey = Literal["name", "birth_date", "appointment", "clinician"]
+"""What `handouts personalise` may write into a field before the form is sent: the option of
+the same name (`--name`, `--birth-date`, `--appointment`, `--clinician`)."""
+
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
 """The PDF form field's name: lower-case letters, digits and underscores."""
 
@@ -48,7 +52,16 @@ class FieldBase(StrictModel):
         return [self.name]
 
 
-class TextInput(FieldBase):
+class PrefilledBase(FieldBase):
+    """A one-line answer the clinic may fill in for the patient with `handouts personalise`."""
+
+    prefill: PrefillKey | None = Field(
+        default=None,
+        description="Filled by `handouts personalise`: --name, --birth-date, --appointment, --clinician.",
+    )
+
+
+class TextInput(PrefilledBase):
     type: Literal["text"]
     size: Literal["full", "half"] = "full"
 
@@ -58,7 +71,7 @@ class MultiLineInput(FieldBase):
     lines: int = Field(default=4, ge=2, le=12, description="Handwriting lines on paper, about 8 mm each.")
 
 
-class DateInput(FieldBase):
+class DateInput(PrefilledBase):
     type: Literal["date"]
 
 
@@ -231,6 +244,10 @@ class FormSection(StrictModel):
         )
 
 
+def prefilled(field: FormField) -> PrefillKey | None:
+    return field.prefill if isinstance(field, PrefilledBase) else None
+
+
 class Intake(DocumentBase):
     """An intake leaflet content file (`intake/*.yaml`)."""
 
@@ -238,6 +255,17 @@ class Intake(DocumentBase):
     instructions: Text = Field(description="How to fill the form in, on screen or on paper.")
     return_to: Text = Field(description="What to do with the filled form.")
     sections: list[FormSection] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_field_a_prefill(self) -> Intake:
+        keys = [key for _, field in self.fields() if (key := prefilled(field))]
+        if repeated := sorted({key for key in keys if keys.count(key) > 1}):
+            raise ValueError(f"prefill '{repeated[0]}' is given to more than one field; give it to one")
+        return self
+
+    def prefill_fields(self) -> dict[PrefillKey, str]:
+        """The PDF field each prefill key fills."""
+        return {key: field.name for _, field in self.fields() if (key := prefilled(field))}
 
     def fields(self) -> Iterator[tuple[tuple[str | int, ...], FormField]]:
         """Every field with its path in the content file."""

@@ -23,12 +23,13 @@ from handouts.typeset.fetcher import AssetFetcher
 from handouts.typeset.pdf_fixes import finish
 
 PRINT_SHOP = "print-shop"
-ACCESSIBLE_PDF = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
+ACCESSIBLE_PDF = {"pdf_variant": "pdf/ua-1", "pdf_forms": True, "custom_metadata": True}
 """Files read on screens and sent by email (standard, large print, tri-fold): PDF/UA-1,
 which tags the structure, sets DisplayDocTitle and writes XMP metadata with the PDF/UA
 identification. Its dates are the content's (`dcterms.created`/`modified`); it adds no
-random id, so a rebuild gives the same bytes."""
-PRINT_SHOP_PDF = {"pdf_tags": True, "pdf_forms": True}
+random id, so a rebuild gives the same bytes. `custom_metadata` puts the document id and
+content version (base.html's `handouts-*` meta) into the Info dictionary."""
+PRINT_SHOP_PDF = {"pdf_tags": True, "pdf_forms": True, "custom_metadata": True}
 """Files for a commercial printer: tagged, no PDF/UA claim; bleed and crop marks come
 from the print-shop stylesheet."""
 
