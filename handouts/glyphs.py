@@ -15,14 +15,21 @@ from handouts.models.characters import ALLOWED_FORMAT_CHARACTERS, describe
 from handouts.reader import SourceFile
 
 FONT_SUFFIXES = (".ttf", ".otf")
+BODY_FONT = "atkinson-hyperlegible-"
+"""File names of the faces content is printed in. The form fields' font (for what patients
+type, in more scripts) never prints content, so it neither widens nor narrows this."""
 
 
 @cache
 def drawable_characters(fonts_dir: Path) -> frozenset[int]:
-    """Code points every bundled face (regular, bold, italic) has a glyph for."""
+    """Code points every face of the body font (regular, bold, italic) has a glyph for."""
     from fontTools.ttLib import TTFont
 
-    faces = [path for path in sorted(fonts_dir.iterdir()) if path.suffix.lower() in FONT_SUFFIXES]
+    faces = [
+        path
+        for path in sorted(fonts_dir.iterdir())
+        if path.suffix.lower() in FONT_SUFFIXES and path.name.startswith(BODY_FONT)
+    ]
     covered = [set(TTFont(path, lazy=True).getBestCmap()) for path in faces]
     return frozenset(set.intersection(*covered)) if covered else frozenset()
 

@@ -16,6 +16,12 @@ missing_debian_packages() {
     # output differs from run to run.
     ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || wanted+=(libharfbuzz-subset0)
     "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || wanted+=(python3-venv)
+    if [ "$EXTRAS" = test ]; then
+        # The form tests render with poppler and read forms with pdf.js, run by node.
+        command -v pdftoppm >/dev/null || wanted+=(poppler-utils)
+        command -v node >/dev/null || wanted+=(nodejs)
+        command -v npm >/dev/null || wanted+=(npm)
+    fi
     echo "${wanted[@]:-}"
 }
 
@@ -38,4 +44,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -e ".${EXTRAS:+[$EXTRAS]}"
     touch "$stamp"
+fi
+
+if [ "$EXTRAS" = test ] && [ ! -f tests/js/node_modules/.package-lock.json -o tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+    (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -213,7 +213,7 @@ def test_each_output_records_the_files_it_read(two_topics: Path, tmp_path: Path)
     inputs = cached_inputs(parallel)
     assert inputs == cached_inputs(serial)
     fonts = {f"styles:fonts/{p.name}" for p in (STYLES_DIR / "fonts").glob("*.ttf")}
-    assert len(fonts) == 4 and all(fonts <= set(read) for read in inputs.values())
+    assert len(fonts) == 5 and all(fonts <= set(read) for read in inputs.values())
     booklet, trifold = inputs["alpha-booklet-letter"], inputs["beta-trifold-a4-print-shop"]
     assert {k for k in booklet if k.startswith("templates:") and k.endswith(".html")} == {
         "templates:base.html",

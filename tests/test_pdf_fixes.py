@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from io import BytesIO
 
 import pydyf
 import pytest
+from fontTools.ttLib import TTFont
 from weasyprint import HTML
 from weasyprint.document import Document
 
 from handouts.paths import STYLES_DIR
 from handouts.typeset import pdf_fixes
+from handouts.typeset.mark_font import DOT, TICK, mark_font
 from handouts.typeset.typesetter import ACCESSIBLE_PDF
 
 Fix = Callable[[Document, pydyf.PDF], None]
@@ -61,6 +64,64 @@ def test_radio_buttons_are_options_of_one_named_group(fixed: bool) -> None:
     kids = [item for item in dictionaries(pdf, "Subtype", "/Widget") if "Parent" in item]
     assert len(kids) == 2
     assert all(("T" in kid) is not fixed for kid in kids)
+
+
+def test_radio_buttons_are_reached_through_their_group_not_listed_as_fields() -> None:
+    """WeasyPrint also lists each button among the form's top-level fields."""
+    html = '<form><input type="radio" name="q" value="a" title="Q"><input type="radio" name="q" value="b" title="Q"></form>'
+    for fixed in (False, True):
+        _, pdf = objects(html, (pdf_fixes.one_name_per_radio_group,) if fixed else (), **ACCESSIBLE_PDF)
+        kids = {item.reference for item in dictionaries(pdf, "Subtype", "/Widget") if "Parent" in item}
+        listed = set(pdf.catalog["AcroForm"]["Fields"])
+        assert bool(kids & listed) is not fixed
+
+
+BUTTONS = """<form><input type="radio" name="q" value="a" title="Q?" aria-label="Q? A">
+<input type="radio" name="q" value="b" title="Q?" aria-label="Q? B" checked>
+<input type="checkbox" name="c" title="Tick. One"><input type="checkbox" name="d" title="Tick. Two">
+<input type="text" name="t" title="Name"></form>"""
+
+
+@with_and_without(pdf_fixes.buttons_drawn_in_every_viewer)
+def test_each_button_has_shared_on_and_off_appearances_and_a_mark_to_rebuild(fixed: bool) -> None:
+    fixes = (pdf_fixes.one_name_per_radio_group,) + (
+        (pdf_fixes.buttons_drawn_in_every_viewer,) if fixed else ()
+    )
+    _, pdf = objects(BUTTONS, fixes, **ACCESSIBLE_PDF)
+    buttons = [item for item in dictionaries(pdf, "Subtype", "/Widget") if "AS" in item]
+    assert len(buttons) == 4
+    states = [set(button["AP"]["N"]) for button in buttons]
+    assert all(("Off" in state) is fixed for state in states)
+    assert all(("DA" in button and "CA" in button["MK"]) is fixed for button in buttons)
+    assert [str(button["AS"]) for button in buttons] == ["/Off", "/1", "/Off", "/Off"]
+    drawings = {button["AP"]["N"][key] for button in buttons for key in button["AP"]["N"] if key != "Off"}
+    # One mark per kind and size, shared (two radio buttons, two checkboxes), or one per widget.
+    assert len(drawings) == (2 if fixed else 4)
+    form = pdf.catalog["AcroForm"]
+    assert (form["NeedAppearances"] == "false") is fixed
+    resources = form["DR"] if fixed else pdf.objects[int(form["DR"].split()[0])]
+    fonts = resources.get("Font", {})
+    fonts = pdf.objects[int(fonts.split()[0])] if isinstance(fonts, bytes) else fonts
+    assert (pdf_fixes.MARK_FONT in fonts) is fixed
+
+
+@with_and_without(pdf_fixes.name_each_button)
+def test_each_radio_button_is_named_by_its_question_and_option(fixed: bool) -> None:
+    fixes = (pdf_fixes.one_name_per_radio_group,) + ((pdf_fixes.name_each_button,) if fixed else ())
+    _, pdf = objects(BUTTONS, fixes, **ACCESSIBLE_PDF)
+    kids = [item for item in dictionaries(pdf, "Subtype", "/Widget") if "Parent" in item]
+    assert [kid.get("TU") and kid["TU"].string for kid in kids] == (
+        ["Q? A", "Q? B"] if fixed else [None, None]
+    )
+    alts = [item.get("Alt") and item["Alt"].string for item in dictionaries(pdf, "S", "/Form")]
+    assert alts == (["Q? A", "Q? B", "Tick. One", "Tick. Two", "Name"] if fixed else [None] * 5)
+
+
+def test_the_mark_font_is_the_same_bytes_every_time() -> None:
+    font = TTFont(BytesIO(mark_font()))
+    assert set(font.getBestCmap()) == {ord(DOT), ord(TICK)}
+    mark_font.cache_clear()
+    assert mark_font() == font.reader.file.getvalue()
 
 
 @with_and_without(pdf_fixes.entries_as_list_items)
