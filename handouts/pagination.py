@@ -97,7 +97,15 @@ def _stranded_headings(document: _Document) -> Iterator[Problem]:
     """A heading whose section goes on over the page needs 2 lines of that section under it."""
     for page in document.pages[:-1]:
         for heading in page.blocks:
-            if not _is_heading(heading) or heading.parent is None or heading.continues:
+            if not _is_heading(heading) or heading.parent is None:
+                continue
+            if heading.continues:
+                yield Problem(
+                    page.number,
+                    f"heading {_quote(heading.text)} is split: it goes on at the top of page "
+                    f"{page.number + 1}",
+                    heading,
+                )
                 continue
             section = page.block(heading.parent)
             if section is None or not section.continues:
