@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from handouts.catalog import PAPER_LABELS, Output
 from handouts.checks import parse_field_path
-from handouts.diagnostics import ContentError, Diagnostic, format_field_path
+from handouts.diagnostics import ContentError, Diagnostic, FieldPath, format_field_path
 from handouts.reader import SourceFile
 from handouts.typeset.measure import Block, Line, Page
 
@@ -51,6 +51,8 @@ class Problem:
     message: str
     block: Block | None = None
     line: Line | None = None
+    field: FieldPath | None = None
+    """Where to report it when no block moved (the footer: the title that makes it wrap)."""
 
 
 def _is_heading(block: Block) -> bool:
@@ -245,28 +247,30 @@ def _one_questionnaire(document: _Document, field: Block) -> Iterator[Problem]:
         )
 
 
-def _key_points(document: _Document, output: Output) -> Iterator[Problem]:
-    """Key points on the cover in standard print; large print has them on the next page."""
-    if output.layout != "booklet":
+def _key_points(document: _Document, layout: str, variant: str) -> Iterator[Problem]:
+    """A booklet's key points whole on the cover; in large print, whole on the cover or on
+    the page after it."""
+    if layout != "booklet":
         return
-    large = output.variant == "large-print"
-    wanted = 2 if large else 1
+    large = variant == "large-print"
+    allowed = {1, 2} if large else {1}
     for page in document.pages:
         for block in page.blocks:
             if KEY_POINTS not in block.classes:
                 continue
-            if page.number != wanted or block.continued or block.continues:
-                where = "the page after the cover" if large else "the cover"
+            if page.number not in allowed or block.continues:
+                where = "the cover or the page after it (page 1 or 2)" if large else "the cover (page 1)"
                 yield Problem(
                     page.number,
-                    f"the key points must be whole on {where} (page {wanted}); they are on page "
+                    f"the key points must be whole on {where}; they are on page "
                     f"{page.number}" + (" and the next" if block.continues else ""),
                     block,
+                    field=("key_points",),
                 )
             return
 
 
-def _footer(document: _Document, output: Output) -> Iterator[Problem]:
+def _footer(document: _Document) -> Iterator[Problem]:
     """The running footer: one line, its lowest ink half an inch above the paper's edge."""
     for page in document.pages:
         footer = page.footer
@@ -277,6 +281,7 @@ def _footer(document: _Document, output: Output) -> Iterator[Problem]:
                 page.number,
                 f"the running footer takes {footer.lines} lines ({_quote(footer.text, 60)}); "
                 "give the document a shorter `short_title`",
+                field=("short_title",),
             )
             return
         if page.height - footer.bottom < FOOTER_CLEARANCE - 0.01:
@@ -289,9 +294,9 @@ def _footer(document: _Document, output: Output) -> Iterator[Problem]:
             return
 
 
-def problems(pages: tuple[Page, ...], output: Output) -> list[Problem]:
-    """Every pagination rule an output breaks; none for layouts with fixed panels."""
-    if output.layout not in LAYOUTS:
+def problems(pages: tuple[Page, ...], layout: str, variant: str) -> list[Problem]:
+    """Every pagination rule the pages of an output break; none for layouts with fixed panels."""
+    if layout not in LAYOUTS:
         return []
     document = _Document(pages)
     found = [
@@ -300,24 +305,29 @@ def problems(pages: tuple[Page, ...], output: Output) -> list[Problem]:
         *_near_empty_pages(document),
         *_split_groups(document),
         *_questionnaires(document),
-        *_key_points(document, output),
-        *_footer(document, output),
+        *_key_points(document, layout, variant),
+        *_footer(document),
     ]
     return sorted(found, key=lambda problem: problem.page)
 
 
-def _located(source: SourceFile, problem: Problem, where: str) -> Diagnostic:
-    """At the content field the misplaced block came from: its `data-source`, else the value
-    holding its words; else (words of the clinic profile, the string table) the file's top."""
+def _path_of(source: SourceFile, problem: Problem) -> FieldPath | None:
+    """The content field of the misplaced block: its `data-source`, else the value holding
+    its words; None for words that are not the file's (the clinic profile, the strings)."""
     block, line = problem.block, problem.line
-    message = f"{where} page {problem.page}: {problem.message}"
-    path = None
+    if problem.field is not None:
+        return problem.field
     if block is not None and block.source:
-        path = parse_field_path(block.source)
-    else:
-        for text in (line.text if line else "", block.text if block else ""):
-            if len(text.strip()) >= MIN_SEARCH_TEXT and (path := source.path_of_text(text)) is not None:
-                break
+        return parse_field_path(block.source)
+    for text in (line.text if line else "", block.text if block else ""):
+        if len(text.strip()) >= MIN_SEARCH_TEXT and (path := source.path_of_text(text)) is not None:
+            return path
+    return None
+
+
+def _located(source: SourceFile, problem: Problem, where: str) -> Diagnostic:
+    message = f"{where} page {problem.page}: {problem.message}"
+    path = _path_of(source, problem)
     if path is None:
         return Diagnostic(source.display, 1, "", message)
     return Diagnostic(source.display, source.line_of(path), format_field_path(path), message)
@@ -325,9 +335,16 @@ def _located(source: SourceFile, problem: Problem, where: str) -> Diagnostic:
 
 def check_pagination(pages: tuple[Page, ...], output: Output) -> None:
     """Fails the output, with a located message for each page that breaks a rule."""
-    found = problems(pages, output)
+    found = problems(pages, output.layout, output.variant)
     if not found:
         return
+    if output.document.short_title is None:  # the footer shows the title
+        found = [
+            Problem(problem.page, problem.message, problem.block, problem.line, ("title",))
+            if problem.field == ("short_title",)
+            else problem
+            for problem in found
+        ]
     paper = PAPER_LABELS[output.paper] + ("" if output.variant == "standard" else f", {output.variant}")
     where = f"{output.layout} ({paper})"
     raise ContentError([_located(output.source.source, problem, where) for problem in found])

@@ -121,16 +121,6 @@ def test_reader_sees_cover_key_points_help_and_contact(shipped_build: Path) -> N
         assert "Psychiatrist (MD)" in back
 
 
-def test_running_footer_has_page_x_of_y_and_review_date(shipped_build: Path) -> None:
-    for entry in brochure_entries(shipped_build, variant=None):
-        pages = [one_line(text) for text in page_texts(shipped_build / entry["path"])]
-        total = len(pages)
-        assert "Page 1 of" not in pages[0], "the cover has no footer"
-        for number, text in enumerate(pages[1:], start=2):
-            assert f"Page {number} of {total}" in text
-            assert "Reviewed November 1, 2026" in text
-
-
 def test_references_link_to_pubmed(shipped_build: Path) -> None:
     for entry in brochure_entries(shipped_build):
         source = yaml.safe_load((CONTENT_DIR / "brochures" / f"{entry['topic']}.yaml").read_text())

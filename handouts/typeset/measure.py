@@ -48,6 +48,8 @@ class Area:
     lowest: float
 
 
+TEXT_KEPT = 80
+"""How much of a block's text its facts keep: enough to name it in a message."""
 FIELD_TAGS = {"input", "textarea", "select"}
 """Form fields drawn as blocks: each counts as a line of the block that holds it."""
 
@@ -255,7 +257,7 @@ def _flow(page_box: boxes.Box, keys: _Keys) -> tuple[list[dict], list[Line]]:
                         (name[5:], value) for name, value in element.items() if name.startswith("data-")
                     ),
                     "source": source,
-                    "text": " ".join("".join(_drawn_text(box)).split())[:80],
+                    "text": "",
                     "top": top,
                     "bottom": bottom,
                     "lines": 0,
@@ -277,7 +279,10 @@ def _flow(page_box: boxes.Box, keys: _Keys) -> tuple[list[dict], list[Line]]:
     visit(page_box, (), None)
     for line in lines:
         for key in line.blocks:
-            blocks[key]["lines"] += 1
+            found = blocks[key]
+            found["lines"] += 1
+            if len(found["text"]) < TEXT_KEPT and line.text:
+                found["text"] = f"{found['text']} {line.text}".strip()[:TEXT_KEPT]
     return list(blocks.values()), lines
 
 
