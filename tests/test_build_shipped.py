@@ -119,7 +119,7 @@ def test_reader_sees_cover_key_points_help_and_contact(shipped_build: Path) -> N
         assert "Get help now" in end and end.index("Get help now") > end.find("References")
         assert "Call or text 988" in end
         assert "call 911" in end
-        assert CLINIC["phone"] in back and CLINIC["email"] in back
+        assert CLINIC["phone"] in end and CLINIC["email"] in end
         assert "Psychiatrist (MD)" in back
 
 
