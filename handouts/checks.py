@@ -14,12 +14,7 @@ MIN_PAGES = {"booklet": 2, "leaflet": 1}
 EXACT_PAGES = {"trifold": 2}
 """Fixed layouts: a tri-fold is one sheet printed on both sides, never a third page."""
 PX_PER_MM = 96 / 25.4
-HEADINGS = {"h1", "h2", "h3", "h4"}
 TOLERANCE = 0.01
-
-
-class StrandedHeading(Exception):
-    """A heading ended a page with its text on the next: a style bug, not a content one."""
 
 
 @dataclass(frozen=True)
@@ -32,11 +27,6 @@ class Overflow:
     wider: float
     below: tuple[Run, ...] = ()
     beside: tuple[Run, ...] = ()
-
-
-def stranded_headings(pages: tuple[Page, ...]) -> list[int]:
-    """Numbers of the pages (from 1), the last left out, whose last block is a heading."""
-    return [page.number for page in pages[:-1] if page.block_tags and page.block_tags[-1] in HEADINGS]
 
 
 def overflow(area: Area) -> Overflow | None:
@@ -117,7 +107,8 @@ def _overflow_problems(
 def check_pages(pages: tuple[Page, ...], output: Output, max_pages: int) -> None:
     """What must hold before a PDF is written: a page count within the layout's bounds
     and the clinic's limit, every word on its page, every fixed panel holding its content.
-    What fails is the content file's problem, located; a stranded heading is a style bug."""
+    What fails is the content file's problem, located. How content falls onto the pages is
+    checked after this, in handouts.pagination."""
     source = output.source.source
     paper = _paper(output)
     count = len(pages)
@@ -146,6 +137,3 @@ def check_pages(pages: tuple[Page, ...], output: Output, max_pages: int) -> None
             problems += _overflow_problems(source, overflow, area, "page", paper)
     if problems:
         raise ContentError(problems)
-    stranded = stranded_headings(pages)
-    if stranded:
-        raise StrandedHeading(f"heading stranded at the bottom of page(s) {', '.join(map(str, stranded))}")

@@ -110,6 +110,7 @@ class _Renderer:
 
     def render(self, output: Output) -> Rendered:
         from handouts.checks import check_pages
+        from handouts.pagination import check_pagination
         from handouts.placement import check_safety_early
         from handouts.reads import RecordingMapping
         from handouts.typeset.measure import measure
@@ -126,6 +127,7 @@ class _Renderer:
                 document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
                 pages = measure(document)
                 check_pages(pages, output, setup.clinic.limits.max_pages)
+                check_pagination(pages, output)
                 check_safety_early(pages, output)
                 result.data = self.typesetter.pdf_bytes(document, output.variant)
                 result.pages = len(document.pages)

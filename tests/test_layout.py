@@ -1,5 +1,5 @@
-"""Layout rules a reader notices: headings kept with their text, wording from the string
-table, byte-identical rebuilds, and no WeasyPrint complaint."""
+"""Layout rules a reader notices: wording from the string table, byte-identical rebuilds,
+and no WeasyPrint complaint (how content falls onto pages: test_pagination.py)."""
 
 from __future__ import annotations
 
@@ -8,29 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from weasyprint import HTML
 
 from handouts.build import BuildSettings, build
-from handouts.checks import stranded_headings
 from handouts.paths import STYLES_DIR, TEMPLATES_DIR
 from handouts.progress import Silent
-from handouts.typeset.measure import measure
 from tests.support import one_line, page_texts, write
 
 QUIET = {"feedback": Silent()}
-
-
-def test_stranded_heading_is_detected() -> None:
-    html = """<style>@page { size: 300px 200px; margin: 10px }</style>
-    <p>First page text.</p><h2>Orphaned heading</h2>
-    <p style="break-before: page">Its text, alone on the next page.</p>"""
-    assert stranded_headings(measure(HTML(string=html).render())) == [1]
-
-
-def test_heading_followed_by_text_is_fine() -> None:
-    html = """<style>@page { size: 300px 200px; margin: 10px }</style>
-    <h2>Heading</h2><p>Text.</p><p style="break-before: page">More.</p>"""
-    assert stranded_headings(measure(HTML(string=html).render())) == []
 
 
 def test_rebuild_is_byte_identical_in_another_folder(content: Path, tmp_path: Path) -> None:
@@ -129,8 +113,8 @@ def test_a_new_language_needs_strings_and_content_not_template_changes(content: 
     pages = [one_line(text) for text in page_texts(output / "Alpha-Brochure-Letter.pdf")]
     assert "Puntos clave" in pages[0]
     assert f"Página 2 de {len(pages)}" in pages[1]
-    assert "Revisado 1 de noviembre de 2026" in pages[1]
-    assert "Pida ayuda ahora" in pages[-1]
+    assert "Revisado: 1 de noviembre de 2026" in pages[-1]  # the review date is on the back page
+    assert "Pida ayuda ahora" in " ".join(pages[-2:])
     assert "Key points" not in " ".join(pages)
 
 

@@ -132,6 +132,11 @@ class DocumentBase(StrictModel):
     )
     language: LanguageTag = "en"
     title: ShortText
+    short_title: ShortText | None = Field(
+        default=None,
+        description="A shorter title for the running footer, which must fit one line with the page "
+        "number ('Page 12 of 17'); the title when not given.",
+    )
     purpose: Text = Field(
         description="One or two sentences at the top of page one: what this is for and who it is for."
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, PrivateAttr, StringConstraints, model_validator
 
+from handouts.diagnostics import format_field_path
 from handouts.models.common import (
     MAX_LIST_ITEMS,
     DocumentBase,
@@ -28,7 +29,18 @@ ColumnName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,20}$")
 Options = Annotated[list[ShortText], Field(min_length=2, max_length=MAX_LIST_ITEMS)]
 
 
-class FieldBase(StrictModel):
+class Placed(StrictModel):
+    """A field that knows where it stands in its content file (`sections[2].fields[0]`), for
+    the `data-source` attribute the templates put on it."""
+
+    _source: str = PrivateAttr(default="")
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+
+class FieldBase(Placed):
     name: FieldName
     label: ShortText = Field(description="The question; also the field's name for screen readers.")
     hint: Text | None = Field(default=None, description="Help shown under the label.")
@@ -156,7 +168,7 @@ class TableInput(FieldBase):
         return [self.cell_name(row, column) for row in range(1, self.rows + 1) for column in self.columns]
 
 
-class QuestionnaireInput(StrictModel):
+class QuestionnaireInput(Placed):
     """A validated screening questionnaire, reproduced word for word from handouts/instruments/."""
 
     type: Literal["questionnaire"]
@@ -255,6 +267,12 @@ class Intake(DocumentBase):
     instructions: Text = Field(description="How to fill the form in, on screen or on paper.")
     return_to: Text = Field(description="What to do with the filled form.")
     sections: list[FormSection] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _fields_know_their_place(self) -> Intake:
+        for path, field in self.fields():
+            field._source = format_field_path(path)
+        return self
 
     @model_validator(mode="after")
     def _one_field_a_prefill(self) -> Intake:
