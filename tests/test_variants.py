@@ -239,3 +239,29 @@ def test_standard_files_stay_rgb(shipped_build: Path) -> None:
     with pikepdf.open(shipped_build / entry["path"]) as pdf:
         _, operators = _text_fill_colours(pdf)
     assert "rg" in operators and "k" not in operators
+
+
+def test_print_shop_booklets_have_a_multiple_of_4_pages_padded_with_notes(shipped_build: Path) -> None:
+    """A saddle-stitched booklet is sheets of 4 pages. Notes pages, blank but for their
+    heading, fill up to a multiple of 4 before the back page (help and contact), which
+    stays last. The same booklet for screens is not padded."""
+    padded = 0
+    for entry in entries(shipped_build, variant="print-shop", layout="booklet"):
+        texts = [page.extract_text() for page in pypdf.PdfReader(shipped_build / entry["path"]).pages]
+        assert len(texts) == entry["pages"] and len(texts) % 4 == 0, (entry["path"], len(texts))
+        assert "Get help now" in texts[-1] and "Contact us" in texts[-1]
+        notes = [text for text in texts if "Notes" in text.split()]
+        [standard] = [
+            e
+            for e in entries(shipped_build, variant="standard", layout="booklet", paper=entry["paper"])
+            if e["topic"] == entry["topic"]
+        ]
+        standard_pages = pypdf.PdfReader(shipped_build / standard["path"]).pages
+        assert not any("Notes" in page.extract_text().split() for page in standard_pages)
+        assert len(notes) < 4
+        for text in notes:
+            # The heading, the sample mark and the running footer: nothing else.
+            words = [line for line in text.splitlines() if line.strip()]
+            assert len(words) <= 3, (entry["path"], words)
+        padded += bool(notes)
+    assert padded, "the ketamine A4 booklet (11 pages of content) gets a notes page"
