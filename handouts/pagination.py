@@ -158,10 +158,15 @@ def _lone_lines(document: _Document) -> Iterator[Problem]:
             )
 
 
+def _fill_exempt(page: Page) -> bool:
+    return any(block.attribute("page") == FILL_EXEMPT for block in page.blocks)
+
+
 def _near_empty_pages(document: _Document) -> Iterator[Problem]:
     pages = document.pages
     for page, following in itertools.pairwise(pages):
-        if page.filled >= MIN_FILLED or any(block.attribute("page") == FILL_EXEMPT for block in page.blocks):
+        # A notes page may be short, and so may the page before it: the body ends there.
+        if page.filled >= MIN_FILLED or _fill_exempt(page) or _fill_exempt(following):
             continue
         first = following.lines[0] if following.lines else None
         moved = document.owner(following, first) if first else None

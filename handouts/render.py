@@ -74,7 +74,10 @@ class HtmlRenderer:
         strings: UiStrings,
         instruments: Mapping[str, Instrument],
         content_root: Path,
+        notes_pages: int = 0,
     ) -> str:
+        """The HTML of one output; `notes_pages` blank pages headed "Notes" go before a
+        booklet's back page (a print shop's booklet pads to a multiple of 4 pages)."""
         document = output.document
         template = self.environment.get_template(f"{output.kind}/{output.layout}.html")
         context: dict[str, Any] = {
@@ -84,6 +87,7 @@ class HtmlRenderer:
             "output": output,
             "refs": ReferenceIndex(document.references),
             "instruments": instruments,
+            "notes_pages": notes_pages,
             "logo_url": (content_root / clinic.logo).resolve().as_uri() if clinic.logo else None,
         }
         panel_map = self.panel_map(output.kind, output.layout)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handouts.catalog import Output
 from handouts.diagnostics import ContentError, Diagnostic
@@ -26,6 +27,13 @@ from handouts.incremental import ABSENT, environment_digest, file_digest
 from handouts.models import Clinic, Instrument, UiStrings
 from handouts.styles_plan import BRAND_SHEET, optional_names, stylesheet_names
 from handouts.typeset.libraries import open_libraries_by_soname
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
+SADDLE_STITCHED_VARIANT = "print-shop"
+PAGES_A_SHEET = 4
+"""A saddle-stitched booklet is sheets folded in half: 4 pages a sheet."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,23 @@ class _Renderer:
             self.read_once[str(path)] = {str(path): file_digest(path)}  # before the first render reads it
         return self.read_once[str(path)]
 
+    def _padded_for_saddle_stitching(
+        self, output: Output, document: Document, strings: UiStrings, instruments: Mapping[str, Instrument]
+    ) -> Document:
+        """A print shop folds and staples a booklet from sheets of 4 pages: its booklet
+        gets notes pages before the back page up to a multiple of 4. Adding them can push
+        the back page onto a page of its own, so lay out again until the count is right."""
+        if output.layout != "booklet" or output.variant != SADDLE_STITCHED_VARIANT:
+            return document
+        notes = 0
+        while len(document.pages) % PAGES_A_SHEET and notes < 2 * PAGES_A_SHEET:
+            notes += PAGES_A_SHEET - len(document.pages) % PAGES_A_SHEET
+            html = self.html.render(
+                output, self.setup.clinic, strings, instruments, self.setup.content, notes_pages=notes
+            )
+            document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
+        return document
+
     def render(self, output: Output) -> Rendered:
         from handouts.checks import check_pages
         from handouts.pagination import check_pagination
@@ -125,6 +150,7 @@ class _Renderer:
                 instruments = RecordingMapping(setup.instruments, self.log)
                 html = self.html.render(output, setup.clinic, strings, instruments, setup.content)
                 document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
+                document = self._padded_for_saddle_stitching(output, document, strings, instruments)
                 pages = measure(document)
                 check_pages(pages, output, setup.clinic.limits.max_pages)
                 check_pagination(pages, output)

@@ -51,6 +51,7 @@ date_format: "{day} de {month} de {year}"
 brochure: Folleto para pacientes
 key_points: Puntos clave
 next_step: Qué puede hacer ahora
+notes: Notas
 get_help_now: Pida ayuda ahora
 crisis_intro: Si piensa en hacerse daño, pida ayuda de inmediato.
 call_or_text: Llame o envíe un mensaje al

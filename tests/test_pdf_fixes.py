@@ -57,6 +57,39 @@ def test_bleed_box_reaches_the_art_not_weasyprints_10_pt_cap(fixed: bool) -> Non
     assert margin == pytest.approx(pdf_fixes.ART_BLEED_POINTS if fixed else 10.0)
 
 
+def _colour_operators(pdf: pydyf.PDF) -> list[bytes]:
+    return [
+        bytes(line) if isinstance(line, bytes) else str(line).encode()
+        for item in pdf.objects
+        if isinstance(item, pydyf.Stream)
+        for line in item.stream
+        if re.fullmatch(
+            rb"[\d. ]+ (rg|RG|k|K)", bytes(line) if isinstance(line, bytes) else str(line).encode()
+        )
+    ]
+
+
+@with_and_without(pdf_fixes.colours_in_cmyk)
+def test_print_shop_colours_are_cmyk_and_black_is_k_only(fixed: bool) -> None:
+    html = '<html lang="en"><p style="color: #000; border: 2pt solid #1d4f73; background: #808080">Ink</p>'
+    _, pdf = objects(html, (pdf_fixes.colours_in_cmyk,) if fixed else (), pdf_tags=True)
+    operators = _colour_operators(pdf)
+    assert operators
+    rgb = [line for line in operators if line.endswith((b"rg", b"RG"))]
+    assert bool(rgb) is not fixed
+    if fixed:
+        assert b"0 0 0 1 k" in operators  # the black text
+        assert b"0 0 0 0.498 k" in operators  # the grey background, in K only
+        assert b"0.7478 0.313 0 0.549 k" in operators  # #1d4f73 (29, 79, 115), by the stated formula
+
+
+def test_cmyk_of_black_grey_white_and_a_brand_colour() -> None:
+    assert pdf_fixes.cmyk(0, 0, 0) == (0, 0, 0, 1)
+    assert pdf_fixes.cmyk(0.5, 0.5, 0.5) == (0, 0, 0, 0.5)
+    assert pdf_fixes.cmyk(1, 1, 1) == (0, 0, 0, 0)
+    assert pdf_fixes.cmyk(1, 0, 0) == (0, 1, 1, 0)
+
+
 @with_and_without(pdf_fixes.one_name_per_radio_group)
 def test_radio_buttons_are_options_of_one_named_group(fixed: bool) -> None:
     html = '<form><input type="radio" name="q" value="a" title="Q"><input type="radio" name="q" value="b" title="Q"></form>'
@@ -168,4 +201,4 @@ def test_every_glyph_of_a_form_font_has_its_text(fixed: bool) -> None:
 
 
 def test_every_fix_the_finisher_applies_is_tested_here() -> None:
-    assert set(pdf_fixes.FIXES) == COVERED
+    assert {*pdf_fixes.FIXES, *pdf_fixes.PRINT_SHOP_FIXES} == COVERED

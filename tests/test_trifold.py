@@ -27,7 +27,9 @@ TOPICS = ("psychodynamic-therapy", "psychodynamic-therapy-with-ketamine")
 PAPERS = {"letter": "Letter", "a4": "A4"}
 LANDSCAPE = {"letter": (792.0, 612.0), "a4": (841.89, 595.28)}
 PT_PER_MM = 72 / 25.4
-PANEL_PAD = 0.25 * 72  # print margin inside every panel
+EDGE_PAD = 0.375 * 72  # text from every sheet edge: office printers clip at about 0.25 in
+FOLD_PAD = 0.25 * 72  # text from each fold
+FOLD_CLEAR = 0.125 * 72  # art that stops at a fold stops this far short of it
 BLEED = 3 * PT_PER_MM
 SLUG = 3 * PT_PER_MM  # outside the bleed, for the crop marks
 
@@ -147,18 +149,8 @@ def test_outside_sheet_fold_in_back_cover_front_cover(shipped_build: Path, paper
             assert all(
                 one_line(point).replace("-", "") in fold_in.replace("-", "") for point in raw["key_points"]
             )
-        # Back cover, in the middle: help now, contact, and the review facts in small print.
-        for phrase in (
-            "Get help now",
-            "Call or text 988",
-            "call 911",
-            CLINIC["phone"],
-            CLINIC["email"],
-            "Reviewed by: Psychiatrist (MD).",
-            "Reviewed: November 1, 2026.",
-            "Next review: November 1, 2027.",
-            f"Version {raw['version']}.",
-        ):
+        # Back cover, in the middle: help now and how to reach the clinic.
+        for phrase in ("Get help now", "Call or text 988", "call 911", CLINIC["phone"], CLINIC["email"]):
             assert phrase in back_cover, (pdf.name, phrase)
         assert "Page 1 of" not in " ".join([fold_in, back_cover, front_cover]), "no running footer"
 
@@ -182,6 +174,14 @@ def test_inside_sheet_holds_the_sections_the_panel_map_places(shipped_build: Pat
                 if block.section is not None:
                     assert one_line(block.section.heading) in texts[panel.position], (pdf.name, block.name)
         assert one_line(raw["sections"]["what_it_is"]["heading"]) in texts["left"]
+        # The review facts, in small print, close the first inside panel.
+        for phrase in (
+            "Reviewed by: Psychiatrist (MD).",
+            "Reviewed: November 1, 2026.",
+            "Next review: November 1, 2027.",
+            f"Version {raw['version']}.",
+        ):
+            assert phrase in texts["left"], (pdf.name, phrase)
         assert "References" in texts["right"]
     # What each shipped topic most needs on its inside spread.
     ketamine = panel_texts(shipped_trifold(shipped_build, TOPICS[1], paper), 1, FOLDS[paper]["inside"])
@@ -197,9 +197,10 @@ def test_inside_sheet_holds_the_sections_the_panel_map_places(shipped_build: Pat
 def test_text_keeps_to_its_panel_and_the_panels_have_the_design_widths(
     shipped_build: Path, paper: str
 ) -> None:
-    """Every character sits inside one panel's print margins. Headings start at the left
-    margin of their panel, so where the middle and right panels' text begins shows where
-    the folds are: a narrow panel on the wrong side would move it by 1/16 in (4.5 pt)."""
+    """Every character sits inside one panel's print margins: 0.375 in from every sheet
+    edge (office printers clip at about 0.25 in), 0.25 in from each fold. Headings start
+    at the left margin of their panel, so where the middle and right panels' text begins
+    shows where the folds are: a narrow panel on the wrong side would move it by 1/16 in."""
     for topic in TOPICS:
         pdf = shipped_trifold(shipped_build, topic, paper)
         for page, sheet in enumerate(("outside", "inside")):
@@ -208,10 +209,12 @@ def test_text_keeps_to_its_panel_and_the_panels_have_the_design_widths(
             for char, (left, _, right, _) in chars(pdf, page):
                 panel = next(i for i, (a, b) in enumerate(pairwise(folds)) if a <= (left + right) / 2 < b)
                 a, b = folds[panel], folds[panel + 1]
-                assert a + PANEL_PAD - 1 <= left and right <= b - PANEL_PAD + 1, (pdf.name, sheet, char)
+                left_pad = EDGE_PAD if panel == 0 else FOLD_PAD
+                right_pad = EDGE_PAD if panel == 2 else FOLD_PAD
+                assert a + left_pad - 1 <= left and right <= b - right_pad + 1, (pdf.name, sheet, char)
                 lefts[panel] = min(lefts.get(panel, b), left)
             for panel in (1, 2):
-                assert lefts[panel] == pytest.approx(folds[panel] + PANEL_PAD, abs=2), (
+                assert lefts[panel] == pytest.approx(folds[panel] + FOLD_PAD, abs=2), (
                     pdf.name,
                     sheet,
                     panel,
@@ -288,7 +291,38 @@ def test_print_shop_bleed_crop_box_and_text_inside_the_trim(shipped_build: Path)
             left, bottom, right, top = (float(v) for v in page.trimbox)
             for char, (x0, y0, x1, y1) in chars(pdf, number):
                 inside = min(x0 - left, y0 - bottom, right - x1, top - y1)
-                assert inside >= 4 * PT_PER_MM, (pdf.name, number + 1, char, inside)
+                assert inside >= EDGE_PAD, (pdf.name, number + 1, char, inside / 72)
+
+
+def test_print_shop_fold_marks_in_the_slug_at_each_fold(shipped_build: Path) -> None:
+    """A short dark line above and below each fold, in the slug beyond the bleed (where
+    the crop marks are), and none in the standard file, which has no slug."""
+    scale = 4
+    for entry in trifolds(shipped_build, variant="print-shop"):
+        document = pypdfium2.PdfDocument(shipped_build / entry["path"])
+        for number, sheet in enumerate(("outside", "inside")):
+            page = document[number]
+            image = page.render(scale=scale).to_pil().convert("L")
+            height = page.get_height()
+            for fold in FOLDS[entry["paper"]][sheet][1:3]:
+                x = BLEED + SLUG + fold
+                for y in (SLUG / 2, height - SLUG / 2):
+                    on_mark = min(
+                        image.getpixel((round(x * scale) + dx, round(y * scale))) for dx in (-2, -1, 0, 1, 2)
+                    )
+                    beside = [
+                        image.getpixel((round((x + sign * 2) * scale), round(y * scale))) for sign in (-1, 1)
+                    ]
+                    assert on_mark < 80 and beside == [255, 255], (
+                        entry["path"],
+                        sheet,
+                        fold,
+                        y,
+                        on_mark,
+                        beside,
+                    )
+                # Nothing of the mark inside the bleed, where it could show on the trimmed sheet.
+                assert image.getpixel((round(x * scale), round((SLUG + BLEED / 2) * scale))) == 255
 
 
 def _pixel(pdf: Path, x: float, y_from_top: float) -> tuple[int, int, int]:
@@ -309,18 +343,26 @@ def test_print_shop_cover_band_runs_into_the_bleed(shipped_build: Path) -> None:
         ]
         shop_pdf = shipped_build / shop["path"]
         trim = BLEED + SLUG  # the trim's top left, from the sheet's
+        # The print-shop file is CMYK, which a viewer turns back into screen colours its own
+        # way: the band is close to the brand colour, and the same colour everywhere.
+        band = _pixel(shop_pdf, trim + width - 60, trim + 30)
+        assert all(abs(a - b) <= 24 for a, b in zip(band, primary, strict=True)), (band, primary)
         # Top edge of the front cover, in the bleed: the band's colour; in the slug beyond
         # it, where the crop marks are, paper.
-        assert _pixel(shop_pdf, trim + width - 60, SLUG + 1.5) == primary
+        assert _pixel(shop_pdf, trim + width - 60, SLUG + 1.5) == band
         assert _pixel(shop_pdf, trim + width - 60, SLUG - 1.5) == paper_colour
-        assert _pixel(shop_pdf, trim + width + BLEED - 1.5, trim + 30) == primary
-        # On the fold between back and front cover, and right at the trim's right edge.
-        assert _pixel(shop_pdf, trim + FOLDS[paper]["outside"][2] + 1, trim + 30) == primary
-        assert _pixel(shop_pdf, trim + width - 1, trim + 30) == primary
+        assert _pixel(shop_pdf, trim + width + BLEED - 1.5, trim + 30) == band
+        # Short of the fold between back and front cover, so a fold that drifts shows no
+        # sliver of it on the back cover; and right at the trim's right edge.
+        fold = trim + FOLDS[paper]["outside"][2]
+        assert _pixel(shop_pdf, fold + 1, trim + 30) == paper_colour
+        assert _pixel(shop_pdf, fold + FOLD_CLEAR - 1.5, trim + 30) == paper_colour
+        assert _pixel(shop_pdf, fold + FOLD_CLEAR + 1.5, trim + 30) == band
+        assert _pixel(shop_pdf, trim + width - 1, trim + 30) == band
         # The standard file keeps the band inside the print margins: office printers.
         standard = shipped_trifold(shipped_build, TOPICS[0], paper)
         assert _pixel(standard, width - 60, 1.5) == paper_colour
-        assert _pixel(standard, width - 60, PANEL_PAD + 10) == primary
+        assert _pixel(standard, width - 60, EDGE_PAD + 10) == primary
 
 
 # Content that does not fit: located, the rest still built.
@@ -545,8 +587,12 @@ SHIPPED_MAP = PANEL_MAP.read_text()
             ":1: the outside sheet needs one panel at the left, found 2",
         ),
         (
-            ("[get_help, {role: downsides, entries: 1, closing: 0}, contact, review_facts]", "[contact]"),
-            ":1: the panel map must place get_help, about or review_facts",
+            ("[get_help, {role: downsides, entries: 1, closing: 0}, contact]", "[contact]"),
+            ":1: the panel map must place get_help",
+        ),
+        (
+            ("- review_facts\n", ""),
+            ":1: the panel map must place about or review_facts",
         ),
     ],
 )

@@ -4,8 +4,10 @@ safe brand colours."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pypdfium2
 import pypdfium2.raw as pdfium_raw
@@ -184,3 +186,82 @@ def test_build_fails_on_such_a_brand_and_names_the_pair(capsys, content: Path, t
         "has contrast 4.9:1 in colour and 4.0:1 in black and white; needs 4.5:1"
     ) in err
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def _text_fill_colours(pdf: pikepdf.Pdf) -> tuple[Counter[tuple[float, ...]], Counter[str]]:
+    """The fill colour of every text-showing operator (as the operands of its colour
+    operator), and every colour operator used, over all pages and the forms they draw."""
+    shown: Counter[tuple[float, ...]] = Counter()
+    operators: Counter[str] = Counter()
+    forms = [
+        item for item in pdf.objects if isinstance(item, pikepdf.Stream) and item.get("/Subtype") == "/Form"
+    ]
+    for item in [*pdf.pages, *forms]:
+        instructions = pikepdf.parse_content_stream(item)
+        fill: tuple[float, ...] = ()
+        saved: list[tuple[float, ...]] = []
+        for operands, operator in instructions:
+            name = str(operator)
+            if name in ("rg", "RG", "k", "K", "g", "G", "sc", "SC", "scn", "SCN", "cs", "CS"):
+                operators[name] += 1
+            if name in ("rg", "k", "g"):
+                fill = tuple(round(float(value), 4) for value in operands)
+            elif name == "q":
+                saved.append(fill)
+            elif name == "Q" and saved:
+                fill = saved.pop()
+            elif name in ("Tj", "TJ", "'", '"'):
+                shown[fill] += 1
+    return shown, operators
+
+
+def test_print_shop_files_are_cmyk_with_text_in_black_k_only(shipped_build: Path) -> None:
+    for entry in entries(shipped_build, variant="print-shop"):
+        with pikepdf.open(shipped_build / entry["path"]) as pdf:
+            shown, operators = _text_fill_colours(pdf)
+            images = [
+                item
+                for item in pdf.objects
+                if isinstance(item, pikepdf.Stream) and item.get("/Subtype") == "/Image"
+            ]
+        assert set(operators) <= {"k", "K"}, (entry["path"], operators)
+        assert all(str(image.get("/ColorSpace")) in ("/DeviceCMYK", "/DeviceGray") for image in images)
+        # Body text is plain black, 100 % K; no text is a four-colour or K-only near-black.
+        assert shown.most_common(1)[0][0] == (0, 0, 0, 1), (entry["path"], shown)
+        for c, m, y, k in shown:
+            assert not (c == m == y == 0 and 0.5 < k < 1), (entry["path"], (c, m, y, k))
+            assert not (min(c, m, y) > 0 and k > 0.5), (entry["path"], (c, m, y, k))
+
+
+def test_standard_files_stay_rgb(shipped_build: Path) -> None:
+    """Screens and office printers get sRGB, as the brand colours were chosen."""
+    entry = entries(shipped_build, variant="standard", layout="booklet", paper="letter")[0]
+    with pikepdf.open(shipped_build / entry["path"]) as pdf:
+        _, operators = _text_fill_colours(pdf)
+    assert "rg" in operators and "k" not in operators
+
+
+def test_print_shop_booklets_have_a_multiple_of_4_pages_padded_with_notes(shipped_build: Path) -> None:
+    """A saddle-stitched booklet is sheets of 4 pages. Notes pages, blank but for their
+    heading, fill up to a multiple of 4 before the back page (help and contact), which
+    stays last. The same booklet for screens is not padded."""
+    padded = 0
+    for entry in entries(shipped_build, variant="print-shop", layout="booklet"):
+        texts = [page.extract_text() for page in pypdf.PdfReader(shipped_build / entry["path"]).pages]
+        assert len(texts) == entry["pages"] and len(texts) % 4 == 0, (entry["path"], len(texts))
+        assert "Get help now" in texts[-1] and "Contact us" in texts[-1]
+        notes = [text for text in texts if "Notes" in text.split()]
+        [standard] = [
+            e
+            for e in entries(shipped_build, variant="standard", layout="booklet", paper=entry["paper"])
+            if e["topic"] == entry["topic"]
+        ]
+        standard_pages = pypdf.PdfReader(shipped_build / standard["path"]).pages
+        assert not any("Notes" in page.extract_text().split() for page in standard_pages)
+        assert len(notes) < 4
+        for text in notes:
+            # The heading, the sample mark and the running footer: nothing else.
+            words = [line for line in text.splitlines() if line.strip()]
+            assert len(words) <= 3, (entry["path"], words)
+        padded += bool(notes)
+    assert padded, "the ketamine A4 booklet (11 pages of content) gets a notes page"

@@ -14,6 +14,7 @@ class UiStrings(StrictModel):
     brochure: ShortText
     key_points: ShortText
     next_step: ShortText
+    notes: ShortText = Field(description="Heading of a print-shop booklet's notes page.")
     get_help_now: ShortText
     crisis_intro: Text
     call_or_text: ShortText

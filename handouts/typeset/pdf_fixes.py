@@ -138,6 +138,42 @@ def bleed_box_at_the_art(document: Document, pdf: pydyf.PDF) -> None:
             item["BleedBox"] = pydyf.Array([left - margin, top - margin, right + margin, bottom + margin])
 
 
+_RGB_OPERATOR = re.compile(rb"(\S+) (\S+) (\S+) (rg|RG)")
+
+
+def cmyk(red: float, green: float, blue: float) -> tuple[float, float, float, float]:
+    """sRGB to device CMYK by the usual formula without a colour profile:
+    K = 1 - max(R, G, B), and C = (1 - R - K) / (1 - K), likewise M from G and Y from B.
+    Black and every grey become K only (`0 0 0 1` for black), so text never prints as
+    four-colour black; white is no ink at all. A print shop that wants a profile's
+    conversion (GRACoL, FOGRA) can still apply one: brand colours come out close to the
+    on-screen ones, not matched."""
+    black = 1 - max(red, green, blue)
+    if black >= 1:
+        return (0.0, 0.0, 0.0, 1.0)
+    cyan, magenta, yellow = ((1 - value - black) / (1 - black) for value in (red, green, blue))
+    return tuple(round(value, 4) for value in (cyan, magenta, yellow, black))  # type: ignore[return-value]
+
+
+def _cmyk_line(line: object) -> object:
+    if not isinstance(line, bytes) or not (match := _RGB_OPERATOR.fullmatch(line)):
+        return line
+    operator = b"K" if match[4] == b"RG" else b"k"
+    values = cmyk(*(float(channel) for channel in match.groups()[:3]))
+    return b" ".join([*(f"{value:.4f}".rstrip("0").rstrip(".").encode() for value in values), operator])
+
+
+def colours_in_cmyk(document: Document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint writes every CSS colour as sRGB (`rg`/`RG`); a print shop wants CMYK,
+    and black text in K only. (WeasyPrint 70 draws CSS `device-cmyk()` in CMYK, but the
+    clinic's brand colours and our tokens are sRGB, and a drawn SVG logo is too.) Every
+    `rg`/`RG` in every content stream (pages, SVG drawings, appearances) becomes `k`/`K`
+    by `cmyk`. For print-shop files only."""
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and item.extra.get("Subtype") != "/Image":
+            item.stream[:] = [_cmyk_line(line) for line in item.stream]
+
+
 RADIO_FLAG = 1 << 15
 MARK_FONT = "ZaDb"
 """The name poppler looks a button's mark font up under, whatever its DA says."""
@@ -310,7 +346,6 @@ def name_each_button(document: Document, pdf: pydyf.PDF) -> None:
 
 
 FIXES = (
-    bleed_box_at_the_art,
     one_name_per_radio_group,
     name_each_button,
     buttons_drawn_in_every_viewer,
@@ -320,7 +355,17 @@ FIXES = (
 )
 
 
+PRINT_SHOP_FIXES = (bleed_box_at_the_art, colours_in_cmyk)
+"""Run after FIXES on print-shop files only (colours_in_cmyk sees the buttons' marks)."""
+
+
 def finish(document: Document, pdf: pydyf.PDF) -> None:
-    """WeasyPrint's `finisher`: every fix, in turn."""
+    """WeasyPrint's `finisher` for every file but the print shop's: every fix, in turn."""
     for fix in FIXES:
+        fix(document, pdf)
+
+
+def finish_for_print_shop(document: Document, pdf: pydyf.PDF) -> None:
+    """The `finisher` for print-shop files: every fix, then the print shop's."""
+    for fix in (*FIXES, *PRINT_SHOP_FIXES):
         fix(document, pdf)

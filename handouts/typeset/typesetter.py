@@ -20,7 +20,7 @@ from handouts.brand import brand_stylesheet
 from handouts.models import BrandColours
 from handouts.styles_plan import BRAND_SHEET, stylesheet_names
 from handouts.typeset.fetcher import AssetFetcher
-from handouts.typeset.pdf_fixes import finish
+from handouts.typeset.pdf_fixes import finish, finish_for_print_shop
 
 PRINT_SHOP = "print-shop"
 ACCESSIBLE_PDF = {"pdf_variant": "pdf/ua-1", "pdf_forms": True, "custom_metadata": True}
@@ -125,7 +125,8 @@ class Typesetter:
         time, a seventh of the time spent writing a PDF when profiled. manifest.json holds
         each file's SHA-256."""
         with strict_weasyprint() as collected:
-            data = document.write_pdf(finisher=finish, **pdf_options(variant))
+            finisher = finish_for_print_shop if variant == PRINT_SHOP else finish
+            data = document.write_pdf(finisher=finisher, **pdf_options(variant))
         if collected.messages:
             raise LayoutWarnings(collected.messages)
         assert data is not None
