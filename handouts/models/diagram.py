@@ -38,7 +38,9 @@ ICON_NAMES: tuple[str, ...] = get_args(IconName)
 class Step(StrictModel):
     label: ShortText = Field(max_length=40, description="A few words: 'Ride home'.")
     text: ShortText = Field(description="One line: what happens, or what you do, at this step.")
-    icon: IconName = Field(description="A picture for the step, from the bundled set: " + ", ".join(ICON_NAMES))
+    icon: IconName = Field(
+        description="A picture for the step, from the bundled set: " + ", ".join(ICON_NAMES)
+    )
 
 
 class Diagram(StrictModel):
