@@ -28,7 +28,7 @@ from handouts.reader import read_yaml
 from handouts.validate import diagnostics_from
 
 FIXED_BLOCKS: dict[str, str] = {
-    "cover": "clinic name, 'Patient brochure', category, title and purpose",
+    "cover": "the clinic's band (name, 'Patient brochure'), title, category, purpose and logo",
     "summary": "the main message",
     "key_points": "the key points box",
     "next_step": "the call to action box",

@@ -59,7 +59,7 @@ def test_unknown_field_is_reported_with_file_line_and_field(capsys, content: Pat
     assert code == 1
     assert (
         f"{display_path(alpha)}:29: sections.goals.colour: unknown field; allowed here: heading, paragraphs, "
-        "entries, bullets, closing, sources, role" in err.splitlines()
+        "entries, bullets, closing, diagram, sources, role" in err.splitlines()
     )
     assert "Traceback" not in err
 

@@ -159,7 +159,7 @@ def test_unknown_role_and_unknown_field_list_what_is_allowed(
     colour_line = lines.index("    colour: blue") + 1
     assert (
         f"{shown}:{colour_line}: sections.evidence.colour: unknown field; allowed here: heading, paragraphs, "
-        "entries, bullets, closing, sources, role"
+        "entries, bullets, closing, diagram, sources, role"
     ) in err
     key_line = lines.index("  Possible-Downsides:") + 1
     assert (

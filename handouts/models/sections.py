@@ -15,6 +15,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, StringConstraints, model_validator
 
 from handouts.models.common import MAX_LIST_ITEMS, Entry, ShortText, Slug, StrictModel, Text
+from handouts.models.diagram import Diagram
 
 ROLES: dict[str, str] = {
     "what_it_is": "What the treatment is, in plain words.",
@@ -78,13 +79,21 @@ class SectionBase(StrictModel):
     entries: list[Entry] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
     bullets: list[Text] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
     closing: list[Text] = Field(default_factory=list, description="Paragraphs after the list.")
+    diagram: Diagram | None = Field(
+        default=None,
+        description="Steps a patient can act on, drawn with icons after the paragraphs, before "
+        "the lists. Use only facts the section already states and cites.",
+    )
     sources: list[Slug] = Field(
         default_factory=list, description="Keys of the references behind this section."
     )
 
     def prose(self) -> list[str]:
         """Running text of the section, for readability checks: not headings or list items."""
-        return [*self.paragraphs, *(e.text for e in self.entries), *self.closing]
+        return [*self.paragraphs, *(e.text for e in self.entries), *self.closing, *self._step_texts()]
+
+    def _step_texts(self) -> list[str]:
+        return [step.text for step in self.diagram.steps] if self.diagram else []
 
 
 class Section(SectionBase):
@@ -115,7 +124,7 @@ class SafetySection(SectionBase):
     )
 
     def prose(self) -> list[str]:
-        return [*self.paragraphs, *(e.text for e in self.serious_risks), *self.closing]
+        return [*self.paragraphs, *(e.text for e in self.serious_risks), *self.closing, *self._step_texts()]
 
 
 AnySection = Annotated[Section | SafetySection, Field(discriminator="role")]
