@@ -306,6 +306,12 @@ def validate(
             "delete `sample: true` when every value is the clinic's own"
         )
         warnings.append(tree.clinic.problem(("sample",), message))
+    if clinic is not None and clinic.logo and not clinic.logo.lower().endswith(".svg") and tree.clinic:
+        message = (
+            f"'{clinic.logo}' is a raster image, so print-shop files keep it in RGB while every other "
+            "colour is CMYK; give an SVG logo, or ask the print shop to convert it"
+        )
+        warnings.append(tree.clinic.problem(("logo",), message))
     parsed: list[tuple[DocumentBase, SourceFile]] = []
     failed: set[str] = set()
     for kind, source in tree.documents:

@@ -125,3 +125,25 @@ def test_a_clinic_outside_the_us_names_its_own_crisis_and_emergency_lines(
     )
     assert code == 0, err
     assert "999" in " ".join(page_texts(tmp_path / "o" / "Alpha-Brochure-A4.pdf"))
+
+
+def test_a_raster_logo_is_flagged_for_print_shop_files(capsys, content: Path, tmp_path: Path) -> None:
+    from tests.test_hostile_input import png
+
+    clinic = content / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + "logo: logo.png\nlogo_alt: Test Clinic\n")
+    (content / "logo.png").write_bytes(png(40, 20))
+    code, _, err = run(
+        capsys,
+        "--content",
+        str(content),
+        "--output",
+        str(tmp_path / "o"),
+        "--only",
+        "alpha-booklet-a4-print-shop",
+    )
+    assert code == 0, err
+    assert (
+        f"{display_path(clinic)}:9: logo: 'logo.png' is a raster image, so print-shop files keep it "
+        "in RGB while every other colour is CMYK; give an SVG logo, or ask the print shop to convert it"
+    ) in err

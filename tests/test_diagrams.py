@@ -100,7 +100,9 @@ def test_a_diagram_is_a_list_named_by_its_caption_in_the_structure_tree(shipped_
                 assert not [e for e in tree if role(e) == "/Figure"], "icons must be decoration"
                 captions = [e for e in tree if role(e) == "/Caption"]
                 for diagram in diagrams(path):
-                    caption = next(c for c in captions if one_line(element_text(c, texts)) == diagram["caption"])
+                    caption = next(
+                        c for c in captions if one_line(element_text(c, texts)) == diagram["caption"]
+                    )
                     siblings = [k for k in kids(caption.P) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
                     assert [role(k) for k in siblings] == ["/Caption", "/L"], entry["path"]
                     # A diagram that goes on over a page (large print) is one list a page.
@@ -117,7 +119,9 @@ def test_a_diagram_is_a_list_named_by_its_caption_in_the_structure_tree(shipped_
 def test_the_tri_fold_leaves_the_diagram_to_the_booklet(shipped_build: Path) -> None:
     for path in BROCHURES:
         topic = yaml.safe_load(path.read_text())["topic"]
-        trifold = next(e for e in accessible(shipped_build) if e["topic"] == topic and e["layout"] == "trifold")
+        trifold = next(
+            e for e in accessible(shipped_build) if e["topic"] == topic and e["layout"] == "trifold"
+        )
         text = one_line(" ".join(page_texts(shipped_build / trifold["path"])))
         assert all(diagram["caption"] not in text for diagram in diagrams(path))
 
@@ -153,7 +157,11 @@ def test_an_unknown_icon_is_a_located_error(content: Path, tmp_path: Path) -> No
     write(alpha, alpha.read_text().replace(heading, heading + DIAGRAM))
     report = build(BuildSettings(content=content, output=tmp_path / "o"))
     assert report.exit_code == 1
-    line = alpha.read_text().splitlines().index("        - {icon: teleporter, label: Second, text: Then you do this.}")
+    line = (
+        alpha.read_text()
+        .splitlines()
+        .index("        - {icon: teleporter, label: Second, text: Then you do this.}")
+    )
     messages = [str(problem) for problem in report.problems]
     assert any(
         message.startswith(f"{alpha}:{line + 1}: sections.downsides.diagram.steps[1].icon: ")

@@ -23,12 +23,17 @@ WORDS = "One line of words that wraps. " * 3
 
 def box(height: int) -> str:
     """A tall answer box: it fills its height as a line of text would."""
-    return f'<textarea style="display: block; box-sizing: border-box; height: {height}px; margin: 0"></textarea>'
+    return (
+        f'<textarea style="display: block; box-sizing: border-box; height: {height}px; margin: 0"></textarea>'
+    )
 
 
 def pagination(body: str, css: str = "", layout: str = "leaflet", variant: str = "standard") -> list[str]:
     html = f"<style>{PAGE} p, ul {{ margin: 0; }} h2 {{ margin: 0; font-size: 16px; }} {css}</style>{body}"
-    return [f"page {found.page}: {found.message}" for found in problems(measure(HTML(string=html).render()), layout, variant)]
+    return [
+        f"page {found.page}: {found.message}"
+        for found in problems(measure(HTML(string=html).render()), layout, variant)
+    ]
 
 
 def test_a_heading_with_one_line_of_its_text_at_a_page_bottom_fails() -> None:
@@ -37,7 +42,8 @@ def test_a_heading_with_one_line_of_its_text_at_a_page_bottom_fails() -> None:
         <section><h2>Stranded heading</h2><p style="orphans: 1; widows: 1">{WORDS * 3}</p></section>""",
     )
     assert any(
-        "page 1: heading 'Stranded heading' ends the page with 1 line of its text under it" in f for f in found
+        "page 1: heading 'Stranded heading' ends the page with 1 line of its text under it" in f
+        for f in found
     ), found
 
 
@@ -96,7 +102,9 @@ def questionnaire(
     head: bool = True, total: str = "", before: int = 1, rows: int = 9, keep_caption: bool = True
 ) -> list[str]:
     body = QUESTIONNAIRE.format(
-        head="<thead><tr><th>Over the<br>last 2<br>weeks</th><th>Not at all</th></tr></thead>" if head else "",
+        head="<thead><tr><th>Over the<br>last 2<br>weeks</th><th>Not at all</th></tr></thead>"
+        if head
+        else "",
         rows="".join(ROW.format(n=n) for n in range(1, rows + 1)),
         total=total,
     )
@@ -125,7 +133,9 @@ def test_a_questionnaire_going_on_without_its_answer_header_fails() -> None:
 
 def test_a_total_box_pages_away_from_the_last_item_fails() -> None:
     found = questionnaire(total='style="break-before: page"', rows=2)
-    assert any("the questionnaire's total box is on page 2, its last item on page 1" in f for f in found), found
+    assert any("the questionnaire's total box is on page 2, its last item on page 1" in f for f in found), (
+        found
+    )
 
 
 COVER = """<section class="cover"><h1>Title</h1>{gap}
@@ -152,13 +162,18 @@ FOOTER = """<style>@page {{ margin-bottom: 96px; @bottom-left {{ content: elemen
 
 def test_a_footer_on_two_lines_fails() -> None:
     found = pagination(FOOTER.format(title="A title far too long for one line " * 2, margin="", words=WORDS))
-    assert any("page 1: the running footer takes 2 lines" in f and "shorter `short_title`" in f for f in found)
+    assert any(
+        "page 1: the running footer takes 2 lines" in f and "shorter `short_title`" in f for f in found
+    )
     assert pagination(FOOTER.format(title="Short", margin="", words=WORDS)) == []
 
 
 def test_a_footer_less_than_half_an_inch_above_the_paper_edge_fails() -> None:
     found = pagination(FOOTER.format(title="Short", margin="padding-top: 70px;", words=WORDS))
-    assert any("page 1: the running footer is 0.1" in f and "in from the paper's edge; it needs 0.5" in f for f in found)
+    assert any(
+        "page 1: the running footer is 0.1" in f and "in from the paper's edge; it needs 0.5" in f
+        for f in found
+    )
 
 
 def test_the_build_fails_a_title_too_long_for_the_footer_at_the_title(
@@ -167,12 +182,16 @@ def test_the_build_fails_a_title_too_long_for_the_footer_at_the_title(
     brochure = content / "brochures" / "alpha.yaml"
     long_title = "Alpha therapy for people who want to understand their feelings and their relationships"
     brochure.write_text(brochure.read_text().replace("title: Alpha therapy", f"title: {long_title}"))
-    assert main(["build", "--content", str(content), "--output", str(tmp_path / "out"), "--only", "alpha"]) == 1
+    assert (
+        main(["build", "--content", str(content), "--output", str(tmp_path / "out"), "--only", "alpha"]) == 1
+    )
     err = capsys.readouterr().err
     title_line = brochure.read_text().splitlines().index(f"title: {long_title}") + 1
     assert f"alpha.yaml:{title_line}: title: booklet (Letter) page 2: the running footer takes 2 lines" in err
     write(brochure, brochure.read_text().replace("\nsummary:", "\nshort_title: Alpha therapy\nsummary:"))
-    assert main(["build", "--content", str(content), "--output", str(tmp_path / "out"), "--only", "alpha"]) == 0
+    assert (
+        main(["build", "--content", str(content), "--output", str(tmp_path / "out"), "--only", "alpha"]) == 0
+    )
 
 
 INCH = 72
@@ -212,7 +231,9 @@ def test_every_footer_is_one_line_half_an_inch_above_the_paper_edge(shipped_buil
             assert len(rows) == 1, (entry["path"], number, "footer on more than one line")
 
 
-def test_footer_reads_short_title_and_page_x_of_y_and_the_back_page_the_review_date(shipped_build: Path) -> None:
+def test_footer_reads_short_title_and_page_x_of_y_and_the_back_page_the_review_date(
+    shipped_build: Path,
+) -> None:
     titles = {
         "psychodynamic-therapy": "Psychodynamic therapy",
         "psychodynamic-therapy-with-ketamine": "Therapy alongside ketamine",

@@ -204,7 +204,9 @@ def test_item_9_at_0_raises_no_alert(shipped_build, tmp_path, capsys) -> None:
     assert "SAFETY ALERT" not in capsys.readouterr().out
 
 
-def test_text_output_lists_answers_in_form_order_with_their_questions(shipped_build, tmp_path, capsys) -> None:
+def test_text_output_lists_answers_in_form_order_with_their_questions(
+    shipped_build, tmp_path, capsys
+) -> None:
     values = {
         "full_name": "Sample Patient",
         "contact_method": "/1",
@@ -300,7 +302,9 @@ def test_read_refuses_another_version_and_reads_it_against_content_that_has_it(
     filled = fill(shipped_build / LETTER, tmp_path / "filled.pdf", gad7([1] * 7))
     assert main(["read", "--content", str(shipped_content_copy), str(filled)]) == ExitStatus.USAGE
     err = capsys.readouterr().err
-    assert "this is version 2.2 of 'psychodynamic-therapy-intake', but the content declares version 2.3" in err
+    assert (
+        "this is version 2.2 of 'psychodynamic-therapy-intake', but the content declares version 2.3" in err
+    )
     assert main(["read", "--content", str(CONTENT_DIR), str(filled)]) == ExitStatus.OK
 
 
@@ -316,7 +320,10 @@ def test_purge_removes_only_old_copies(shipped_build, private, capsys) -> None:
     assert "removed 1 personalised copy older than 7 days; 1 kept" in capsys.readouterr().out
     assert not old.exists() and new.exists() and other.exists()
     assert [r.file for r in read_record(private)] == [new.name]
-    assert purge(private, dt.timedelta(days=0), now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)) == (1, 0)
+    assert purge(private, dt.timedelta(days=0), now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)) == (
+        1,
+        0,
+    )
     assert not new.exists()
 
 
