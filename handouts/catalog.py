@@ -56,6 +56,12 @@ class Output:
         return "-".join(parts)
 
     @property
+    def paper_label(self) -> str:
+        """How messages name the paper and variant: `Letter`, `A4, large-print`."""
+        paper = PAPER_LABELS[self.paper]
+        return paper if self.variant == STANDARD else f"{paper}, {self.variant}"
+
+    @property
     def filename(self) -> str:
         """What a patient sees as an attachment: `Psychodynamic-Therapy-Brochure-Letter.pdf`.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from handouts.catalog import PAPER_LABELS, Output
+from handouts.catalog import Output
 from handouts.diagnostics import ContentError, Diagnostic, FieldPath, format_field_path
 from handouts.reader import SourceFile
 from handouts.typeset.measure import Area, Page, Run
@@ -85,11 +85,6 @@ def _located(source: SourceFile, runs: tuple[Run, ...], area: str, message: str,
     )
 
 
-def _paper(output: Output) -> str:
-    paper = PAPER_LABELS[output.paper]
-    return paper if output.variant == "standard" else f"{paper}, {output.variant}"
-
-
 def _overflow_problems(
     source: SourceFile, overflow: Overflow, area: str, noun: str, paper: str
 ) -> list[Diagnostic]:
@@ -110,7 +105,7 @@ def check_pages(pages: tuple[Page, ...], output: Output, max_pages: int) -> None
     What fails is the content file's problem, located. How content falls onto the pages is
     checked after this, in handouts.pagination."""
     source = output.source.source
-    paper = _paper(output)
+    paper = output.paper_label
     count = len(pages)
     problems = []
     minimum = MIN_PAGES.get(output.layout, 1)

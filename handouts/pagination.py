@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from handouts.catalog import PAPER_LABELS, Output
+from handouts.catalog import Output
 from handouts.checks import parse_field_path
 from handouts.diagnostics import ContentError, Diagnostic, FieldPath, format_field_path
 from handouts.reader import SourceFile
@@ -346,6 +346,6 @@ def check_pagination(pages: tuple[Page, ...], output: Output) -> None:
             else problem
             for problem in found
         ]
-    paper = PAPER_LABELS[output.paper] + ("" if output.variant == "standard" else f", {output.variant}")
+    paper = output.paper_label
     where = f"{output.layout} ({paper})"
     raise ContentError([_located(output.source.source, problem, where) for problem in found])

@@ -3,7 +3,7 @@ the first pages must meet it, so it starts within the first half of the booklet'
 
 from __future__ import annotations
 
-from handouts.catalog import PAPER_LABELS, Output
+from handouts.catalog import Output
 from handouts.diagnostics import ContentError
 from handouts.models import Brochure
 from handouts.typeset.measure import Page
@@ -25,7 +25,7 @@ def check_safety_early(pages: tuple[Page, ...], output: Output) -> None:
     start = first_page_with(pages, SAFETY)
     if start is not None and start - 1 < count / 2:
         return
-    paper = PAPER_LABELS[output.paper] + ("" if output.variant == "standard" else f", {output.variant}")
+    paper = output.paper_label
     where = f"starts on page {start} of {count}" if start else "is not in the booklet"
     message = (
         f"the safety section {where} ({paper}); it must start in the first half of the booklet: "
