@@ -7,6 +7,7 @@ expand to have limits, so no file can take more than a moment or much memory to 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -166,6 +167,12 @@ def _walk(root: yaml.Node, source: str) -> tuple[dict[FieldPath, int], list[Diag
     return lines, problems
 
 
+def _top_level_key(text: str, position: int) -> str:
+    """The unindented `key:` the text at `position` belongs to, or "" when there is none."""
+    keys = re.findall(r"^([^\s#:][^:\n]*):", text[:position], flags=re.MULTILINE)
+    return keys[-1] if keys else ""
+
+
 def _line_at(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
@@ -211,6 +218,11 @@ def read_yaml(
         line = mark.line + 1 if mark else 0
         if mark and text[mark.index : mark.index + 1] == "\t":
             return None, [Diagnostic(shown, line, "", "YAML syntax: a tab character; indent with spaces")]
+        if "nesting depth" in str(error.problem):
+            # libyaml stops a very deep file itself, before our walk can count its levels.
+            where = _top_level_key(text, mark.index if mark else 0)
+            message = f"nested more than {MAX_DEPTH} levels deep; check the indentation"
+            return None, [Diagnostic(shown, line, where, message)]
         return None, [Diagnostic(shown, line, "", f"YAML syntax: {error.problem or error.context}")]
     except yaml.reader.ReaderError as error:
         code = ord(error.character) if isinstance(error.character, str) else error.character
