@@ -261,7 +261,7 @@ def write_email_draft(request: EmailRequest) -> ExitStatus:
         _print_problems(problems)
         print("error: the clinic profile has problems; fix them to write a draft", file=sys.stderr)
         return ExitStatus.CONTENT
-    outputs = {o.id: o for o in plan(content.documents)}
+    outputs = {o.id: o for o in plan(content.documents, content.papers)}
     if not request.ids and not request.personalised:
         raise UsageError("give a document or output id, or --personalised COPY")
     try:

@@ -204,7 +204,7 @@ def write_personalised(request: PersonaliseRequest) -> Path:
     try:
         manifest = load_manifest(request.output)
         content, _ = load_content(BuildSettings(content=request.content, output=request.output))
-        outputs = {o.id: o for o in plan(content.documents)}
+        outputs = {o.id: o for o in plan(content.documents, content.papers)}
         (output_id,) = resolve([request.id], outputs, manifest, request.paper)
         document = outputs[output_id].document
         if not isinstance(document, Intake):
