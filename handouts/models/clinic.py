@@ -92,12 +92,7 @@ class CrisisContact(StrictModel):
         return "_or_".join(ways)
 
 
-US_LIFELINE = CrisisContact(
-    number="988",
-    reach=["call", "text", "chat"],
-    service="988 Suicide and Crisis Lifeline",
-    chat="https://988lifeline.org/chat",
-)
+US_LIFELINE = CrisisContact(number="988", reach=["call", "text"], service="988 Suicide and Crisis Lifeline")
 
 
 class CrisisLines(StrictModel):
