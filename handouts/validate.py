@@ -14,7 +14,7 @@ from pydantic_core import ErrorDetails
 from handouts.allowed import allowed_fields
 from handouts.assets import ImageProblem, check_image
 from handouts.brand import contrast_failures
-from handouts.catalog import Paper
+from handouts.catalog import PAPERS, Paper
 from handouts.content_rules import document_rules
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 from handouts.glyphs import undrawable
@@ -67,8 +67,9 @@ class ValidContent:
 
     @property
     def papers(self) -> tuple[Paper, ...]:
-        """The papers the clinic builds on; none without a usable clinic profile."""
-        return self.clinic.papers_to_build if self.clinic is not None else ()
+        """The papers the clinic builds on; every paper while its profile has problems, so
+        an output id is still known (nothing is built without a usable profile)."""
+        return self.clinic.papers_to_build if self.clinic is not None else PAPERS
 
 
 def _has_step(data: Any, part: str | int) -> bool:
