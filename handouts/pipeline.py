@@ -36,11 +36,23 @@ from handouts.writer import ManifestEntry, entry_for, read_manifest
 
 if TYPE_CHECKING:
     from handouts.build import BuildReport, BuildSettings, ExecutorFactory
+    from handouts.panels import PanelMap
 
 OTHER_ENVIRONMENT = (
     "rendered by a worker whose handouts code or rendering libraries differ from this machine's; "
     "install the same versions on every worker"
 )
+
+
+def _trifold_map(templates: Path) -> PanelMap | None:
+    """The tri-fold's panels and defaults, to check a brochure's own choices against; a
+    broken map is reported by the renders (an internal error: it is our file)."""
+    from handouts.panels import PanelMapError, load_panel_map
+
+    try:
+        return load_panel_map(templates / "brochure" / "trifold-panels.yaml")
+    except PanelMapError:
+        return None
 
 
 def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic]]:
@@ -49,7 +61,8 @@ def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic
     instruments, problems = load_tables(INSTRUMENTS_DIR, Instrument)
     tree, found = read_content(settings.content)
     problems += found
-    content, found = validate(tree, tables, instruments, drawable_characters(settings.styles / "fonts"))
+    drawable = drawable_characters(settings.styles / "fonts")
+    content, found = validate(tree, tables, instruments, drawable, _trifold_map(settings.templates))
     return content, problems + found
 
 

@@ -37,6 +37,7 @@ from handouts.models.sections import SectionName
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
 
 if TYPE_CHECKING:
+    from handouts.panels import PanelMap
     from handouts.string_tables import StringTables
 
 M = TypeVar("M", bound=BaseModel)
@@ -344,6 +345,7 @@ def validate(
     tables: StringTables,
     instruments: dict[str, Instrument],
     drawable: frozenset[int],
+    trifold: PanelMap | None = None,
 ) -> tuple[ValidContent, list[Diagnostic]]:
     """Every file to models and cross-checks; `drawable`: the characters the fonts have."""
     problems: list[Diagnostic] = []
@@ -383,6 +385,10 @@ def validate(
             warnings += rules.warnings
             if isinstance(document, Intake):
                 found += check_form(document, source, instruments)
+            if isinstance(document, Brochure) and trifold is not None:
+                from handouts.panels import trifold_problems  # panels reads maps with this module's help
+
+                found += trifold_problems(document, source, trifold)
             country = clinic.country if clinic is not None else "US"
             locale = document_locale(document.language, document.locale, country)
             profile = (clinic, tree.clinic) if clinic is not None and tree.clinic is not None else None
