@@ -97,6 +97,34 @@ class Origins:
         )
 
 
+def clinic_shares(runs: tuple[Run, ...]) -> dict[str, float]:
+    """How tall each clinic-profile value stands in an area (CSS px), by its `data-source`."""
+    extents: dict[str, tuple[float, float]] = {}
+    for run in runs:
+        if run.source and run.source.startswith(CLINIC_SOURCE):
+            top, bottom = extents.get(run.source, (run.top, run.bottom))
+            extents[run.source] = (min(top, run.top), max(bottom, run.bottom))
+    return {source: bottom - top for source, (top, bottom) in extents.items()}
+
+
+def _clinic_cause(origins: Origins, overflow: Overflow, area: str, message: str) -> Diagnostic | None:
+    """A panel that would fit without the clinic profile's values on it (a logo, crisis
+    lines, long hours) is reported at the tallest of them in clinic.yaml, naming them all:
+    the topic's own words are not what changed."""
+    shares = clinic_shares(overflow.area.runs)
+    if origins.clinic is None or not shares or overflow.taller > sum(shares.values()) + TOLERANCE:
+        return None
+    tallest_first = sorted(shares.items(), key=lambda item: (-round(item[1], 1), item[0]))
+    named = ", ".join(
+        f"{source.removeprefix(CLINIC_SOURCE)} {_mm(height)} mm" for source, height in tallest_first[:3]
+    )
+    here = (
+        f"the tallest of clinic.yaml's values on this panel: {named}; shorten them, or choose "
+        "shorter blocks for this panel under `trifold:` in the topic's file"
+    )
+    return origins.at(tallest_first[0][0], area, message, here)
+
+
 def _source_of(runs: tuple[Run, ...]) -> str | None:
     """The `data-source` of the first of these runs that has one."""
     return next((run.source for run in runs if run.source), None)
@@ -114,7 +142,10 @@ def _overflow_problems(
     problems = []
     if overflow.taller > TOLERANCE:
         message = f"content is {_mm(overflow.taller)} mm taller than the {noun} ({paper})"
-        problems.append(_located(source, overflow.below, area, message, f"it runs out of the {noun} here"))
+        cause = _clinic_cause(source, overflow, area, message) if noun == "panel" else None
+        problems.append(
+            cause or _located(source, overflow.below, area, message, f"it runs out of the {noun} here")
+        )
     if overflow.wider > TOLERANCE:
         message = f"content is {_mm(overflow.wider)} mm wider than the {noun} ({paper})"
         problems.append(_located(source, overflow.beside, area, message, f"a word too long for the {noun}"))
