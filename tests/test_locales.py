@@ -357,3 +357,47 @@ def test_the_shipped_sample_carries_spanish_for_what_a_patient_reads() -> None:
     assert spanish.hours == "De lunes a viernes, de 8 am a 6 pm"
     assert spanish.crisis.lines[0].service == "988 Línea de Prevención del Suicidio y Crisis"
     assert clinic.papers_to_build == ("letter", "a4")
+
+
+def test_each_line_is_worded_as_it_is_reached() -> None:
+    from handouts.email_draft import crisis_line
+    from handouts.models import UiStrings
+    from handouts.models.clinic import CrisisContact
+    from handouts.paths import TEMPLATES_DIR
+    from handouts.reader import read_yaml
+
+    source, _ = read_yaml(TEMPLATES_DIR / "strings" / "en.yaml")
+    assert source is not None
+    t = UiStrings.model_validate(source.data)
+
+    def worded(**line: object) -> str:
+        return crisis_line(CrisisContact.model_validate({"service": "Line", **line}), t)
+
+    assert worded(number="988", reach=["call", "text"]) == "Call or text 988 (Line)."
+    assert worded(number="116 123", reach=["call"]) == "Call 116 123 (Line)."
+    assert worded(number="85258", reach=["text"]) == "Text 85258 (Line)."
+    assert worded(number="988", reach=["call", "chat"], chat="https://example.org/chat") == (
+        "Call 988 (Line). Chat online at https://example.org/chat."
+    )
+    assert worded(reach=["chat"], chat="https://example.org/chat") == (
+        "Chat online at https://example.org/chat (Line)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{reach: [call], service: Line}", "crisis.lines[0]: a line to call or text needs its `number`"),
+        ('{number: "988", reach: [chat], service: Line}', "crisis.lines[0]: a line reached by chat needs its `chat` web address"),
+        ('{number: "988", reach: [call, call], service: Line}', "crisis.lines[0]: reach names each way once: call, text, chat"),
+        ('{number: "988", reach: [phone], service: Line}', "crisis.lines[0].reach[0]: Input should be 'call', 'text' or 'chat'"),
+    ],
+)  # fmt: skip
+def test_a_line_that_cannot_be_reached_as_it_says_is_located(
+    capsys, content: Path, tmp_path: Path, line: str, message: str
+) -> None:
+    clinic = content / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + f"crisis:\n  lines:\n    - {line}\n")
+    code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"))
+    assert code == 1
+    assert err.splitlines()[0] == f"{display_path(clinic)}:12: {message}"
