@@ -6,7 +6,7 @@ from __future__ import annotations
 from string import Formatter
 from typing import Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, create_model, field_validator
 
 from handouts.models.common import ShortText, StrictModel, Text
 
@@ -104,3 +104,16 @@ class UiStrings(StrictModel):
             slots = ", ".join(f"{{{name}}}" for name in sorted(wanted))
             raise ValueError(f"use exactly {slots} (and no other braces)")
         return value
+
+
+StringOverrides = create_model(
+    "StringOverrides",
+    __base__=StrictModel,
+    __doc__="A content folder's own wording (`strings/en.yaml`, `strings/en-GB.yaml`): any keys "
+    "of the shipped table, each overriding it.",
+    **{
+        name: (field.annotation | None, Field(default=None, description=field.description))
+        for name, field in UiStrings.model_fields.items()
+    },
+)
+"""For editors' JSON Schema only: the build checks the merged table (handouts.string_tables)."""
