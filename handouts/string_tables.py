@@ -8,6 +8,7 @@ problem is located in the layer that gave the value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from handouts.validate import diagnostics_from
 
 STRINGS_FOLDER = "strings"
 """In the templates and in a content folder."""
+
+_TABLE_NAME = re.compile(r"[a-z]{2}(?:-[A-Z]{2})?")
 
 
 def layer_paths(shipped: Path, content: Path, locale: str) -> list[Path]:
@@ -85,6 +88,18 @@ class StringTables:
             return None
         self.tables[locale] = table
         return table
+
+    def check_content_folder(self) -> None:
+        """Every table in the content folder, used or not: a name that is a language or
+        locale tag, and only known keys (their values are checked with the table they join)."""
+        for path in sorted((self.content / STRINGS_FOLDER).glob("*.yaml")):
+            if not _TABLE_NAME.fullmatch(path.stem):
+                message = "name a string table by a language (en.yaml) or a locale (en-GB.yaml)"
+                self.problems.add(Diagnostic(display_path(path), 1, "", message))
+                continue
+            layer = self._read(path)
+            if layer is not None:
+                self._known_keys(layer)
 
     def languages(self) -> list[str]:
         """The languages with a base table, shipped or in the content folder."""

@@ -406,6 +406,7 @@ def validate(
         for document, source in parsed
         if source.display not in failed
     ]
+    tables.check_content_folder()
     problems += sorted(tables.problems)
     content = ValidContent(clinic, tree.clinic, documents, dict(tables.tables), instruments, warnings)
     return content, problems

@@ -401,3 +401,17 @@ def test_a_line_that_cannot_be_reached_as_it_says_is_located(
     code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"))
     assert code == 1
     assert err.splitlines()[0] == f"{display_path(clinic)}:12: {message}"
+
+
+def test_every_table_in_the_content_folder_is_checked_even_unused(
+    capsys, content: Path, tmp_path: Path
+) -> None:
+    unused = write(content / "strings" / "fr-CA.yaml", "cle_inconnue: Bonjour\n")
+    misnamed = write(content / "strings" / "english.yaml", "key_points: Main points\n")
+    code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"))
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f"{display_path(misnamed)}:1: name a string table by a language (en.yaml) or a locale (en-GB.yaml)",
+        f"{display_path(unused)}:1: cle_inconnue: unknown key; a string table has the keys of templates/strings/en.yaml",
+    ]
+    assert (tmp_path / "o" / "Alpha-Brochure-Letter.pdf").is_file()  # the documents themselves still build
