@@ -415,3 +415,24 @@ def test_every_table_in_the_content_folder_is_checked_even_unused(
         f"{display_path(unused)}:1: cle_inconnue: unknown key; a string table has the keys of templates/strings/en.yaml",
     ]
     assert (tmp_path / "o" / "Alpha-Brochure-Letter.pdf").is_file()  # the documents themselves still build
+
+
+def test_a_topics_own_us_numbers_are_flagged_for_a_clinic_elsewhere(
+    capsys, content: Path, tmp_path: Path
+) -> None:
+    write(content / "clinic.yaml", UK_CLINIC)
+    alpha = content / "brochures" / "alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("next_step: Ask", "next_step: In an emergency, call 911. Ask"))
+    output = tmp_path / "o"
+    code, out, err = run(
+        capsys, "--content", str(content), "--output", str(output), "--only", "alpha-booklet-a4"
+    )
+    assert code == 0, err  # a warning: the number may be meant
+    line = (
+        alpha.read_text().splitlines().index(next(x for x in alpha.read_text().splitlines() if "911" in x))
+        + 1
+    )
+    assert (
+        f"{display_path(alpha)}:{line}: next_step: warning: names the US's 911, but the clinic is in GB "
+        "(emergency 999); say it as the clinic's lines, or leave the number out"
+    ) in (out + err).splitlines()
