@@ -80,14 +80,15 @@ class Output:
         return "-".join(words) + ".pdf"
 
 
-def plan(documents: list[ValidDocument]) -> list[Output]:
-    """Every output of every valid document, in a stable order."""
+def plan(documents: list[ValidDocument], papers: tuple[Paper, ...]) -> list[Output]:
+    """Every output of every valid document on the clinic's papers, in a stable order."""
     outputs = [
         Output(source, layout, paper, variant)
         for source in documents
         for layout in KIND_LAYOUTS[source.document.kind]
         for variant in LAYOUT_VARIANTS[layout]
         for paper in PAPERS
+        if paper in papers
     ]
     return sorted(outputs, key=lambda output: output.id)
 

@@ -395,16 +395,11 @@ def _run_init(args: argparse.Namespace) -> ExitStatus:
 
 
 def _run_personalise(args: argparse.Namespace) -> ExitStatus:
-    from handouts.personalise import (
-        PersonaliseError,
-        PersonaliseRequest,
-        birth_date_text,
-        write_personalised,
-    )
+    from handouts.personalise import PersonaliseError, PersonaliseRequest, write_personalised
 
     values = {
         "name": args.name,
-        "birth_date": birth_date_text(args.birth_date) if args.birth_date else None,
+        "birth_date": args.birth_date.isoformat() if args.birth_date else None,
         "appointment": args.appointment,
         "clinician": args.clinician,
     }
@@ -460,8 +455,10 @@ def _run_read(args: argparse.Namespace) -> ExitStatus:
             print(problem, file=sys.stderr)
         print("error: the clinic profile has problems; fix them to read leaflets", file=sys.stderr)
         return ExitStatus.CONTENT
-    intakes = {v.document.id: v.document for v in content.documents if isinstance(v.document, Intake)}
-    declarations = Declarations(intakes, content.instruments, str(content.clinic.website))
+    leaflets = [v for v in content.documents if isinstance(v.document, Intake)]
+    intakes = {v.document.id: v.document for v in leaflets}
+    orders = {v.document.id: content.strings[v.locale].date_order for v in leaflets}
+    declarations = Declarations(intakes, content.instruments, str(content.clinic.website), orders)
     for problem in sorted(problems):
         print(problem, file=sys.stderr)
     try:

@@ -21,10 +21,12 @@ from pathlib import Path
 
 from handouts.catalog import KIND_LAYOUTS, STANDARD, Output, plan
 from handouts.diagnostics import Diagnostic
-from handouts.models import Clinic
+from handouts.models import Clinic, UiStrings
+from handouts.models.clinic import CrisisContact
 from handouts.models.common import DocumentBase
 from handouts.reader import display_path
 from handouts.status import ExitStatus
+from handouts.validate import ValidContent, ValidDocument
 from handouts.writer import MANIFEST, ManifestEntry, UnsafeOutputPath, read_manifest, write_atomic
 
 DEFAULT_DRAFT = Path("drafts") / "handouts-draft.eml"
@@ -63,6 +65,7 @@ class Attachment:
     entry: ManifestEntry
     document: DocumentBase
     data: bytes
+    locale: str
 
 
 def load_manifest(output: Path) -> dict[str, ManifestEntry]:
@@ -102,7 +105,7 @@ def resolve(
     return chosen
 
 
-def read_attachment(output: Path, entry: ManifestEntry, document: DocumentBase) -> Attachment:
+def read_attachment(output: Path, entry: ManifestEntry, source: ValidDocument) -> Attachment:
     """The built file, refused when its name is not a plain PDF name or it changed since the build."""
     if not _ATTACHMENT_NAME.fullmatch(entry.path):
         raise UsageError(f"manifest.json names an unexpected file for '{entry.id}'; run the build again")
@@ -116,7 +119,7 @@ def read_attachment(output: Path, entry: ManifestEntry, document: DocumentBase) 
         raise UsageError(
             f"{entry.path} changed since the build (sha256 differs from manifest.json); run the build again"
         )
-    return Attachment(entry, document, data)
+    return Attachment(entry, source.document, data, source.locale)
 
 
 def _documents(attachments: list[Attachment]) -> list[tuple[DocumentBase, list[str]]]:
@@ -127,45 +130,67 @@ def _documents(attachments: list[Attachment]) -> list[tuple[DocumentBase, list[s
     return list(files.values())
 
 
-def subject(clinic: Clinic, attachments: list[Attachment]) -> str:
+@dataclass(frozen=True)
+class Wording:
+    """The draft's words: the clinic profile and the fixed wording in the first
+    document's locale (its language, and its country's spelling)."""
+
+    clinic: Clinic
+    strings: UiStrings
+
+
+def wording(content: ValidContent, attachments: list[Attachment]) -> Wording:
+    assert content.clinic is not None
+    locale = attachments[0].locale
+    return Wording(content.clinic.localised(locale), content.strings[locale])
+
+
+def subject(words: Wording, attachments: list[Attachment]) -> str:
     documents = _documents(attachments)
-    about = documents[0][0].title if len(documents) == 1 else f"{len(documents)} handouts"
-    return f"Information from {clinic.name}: {about}"
+    t = words.strings
+    about = documents[0][0].title if len(documents) == 1 else t.email_handouts.format(count=len(documents))
+    return t.email_subject.format(clinic=words.clinic.name, about=about)
 
 
-def crisis_line(clinic: Clinic) -> str:
-    crisis = clinic.crisis
-    return (
-        f"If you are in crisis, call or text {crisis.call_or_text}. In an emergency, call {crisis.emergency}."
-    )
+def crisis_line(line: CrisisContact, t: UiStrings) -> str:
+    """One line as its reach says: "Call or text 988" only when it takes both."""
+    parts = [f"{getattr(t, 'reach_' + line.voice)} {line.number} ({line.service})"] if line.voice else []
+    if "chat" in line.reach:
+        chat = f"{t.reach_chat} {line.chat}"
+        parts.append(chat if line.voice else f"{chat} ({line.service})")
+    return ". ".join(parts) + "."
 
 
-def body(clinic: Clinic, attachments: list[Attachment]) -> str:
+def crisis_lines(words: Wording) -> str:
+    t, crisis = words.strings, words.clinic.crisis
+    lines = " ".join(crisis_line(line, t) for line in crisis.lines)
+    return f"{t.email_crisis} {lines} {t.emergency} {crisis.emergency}."
+
+
+def body(words: Wording, attachments: list[Attachment]) -> str:
     """Plain words, no patient data: what is attached, what each is for, where to get help."""
     documents = _documents(attachments)
     several = len(documents) > 1
-    lines = [
-        "Hello,",
-        "",
-        f"{clinic.name} is sending you {'these handouts' if several else 'this handout'}. "
-        f"{'They are attached as PDF files' if several else 'It is attached as a PDF file'}.",
-    ]
+    clinic, t = words.clinic, words.strings
+    sending = t.email_sending_many if several else t.email_sending_one
+    lines = [t.email_greeting, "", sending.format(clinic=clinic.name)]
     for document, names in documents:
         lines += ["", f"{document.title} ({', '.join(names)})", document.purpose]
-    where = "Each handout" if several else "The handout"
-    lines += ["", f"{where} also says where to get help right now. {crisis_line(clinic)}"]
+    help_now = t.email_help_many if several else t.email_help_one
+    lines += ["", f"{help_now} {crisis_lines(words)}"]
     lines += ["", clinic.name, clinic.phone, clinic.website]
     return "\n".join(lines) + "\n"
 
 
-def draft_message(clinic: Clinic, to: Address, attachments: list[Attachment]) -> EmailMessage:
+def draft_message(words: Wording, to: Address, attachments: list[Attachment]) -> EmailMessage:
     """An unsent draft: no Date or Message-ID (a mail client adds them when it sends)."""
+    clinic = words.clinic
     message = EmailMessage(policy=SMTP)
     message["From"] = Address(display_name=clinic.name, addr_spec=clinic.email)
     message["To"] = to
-    message["Subject"] = subject(clinic, attachments)
+    message["Subject"] = subject(words, attachments)
     message["X-Unsent"] = "1"
-    text = body(clinic, attachments)
+    text = body(words, attachments)
     message.set_content(text, charset="utf-8")
     for item in attachments:
         message.add_attachment(item.data, maintype="application", subtype="pdf", filename=item.entry.path)
@@ -230,7 +255,8 @@ def personalised_attachments(
                 raise UsageError(f"{path.name} was filled from a PDF built for clinic '{entry.clinic}'")
             # Attached under the blank's file name: the name carries no personal data.
             copy = dataclasses.replace(entry, sha256=record.sha256, bytes=len(data))
-            attachments.append(Attachment(copy, outputs[record.output].document, data))
+            source = outputs[record.output].source
+            attachments.append(Attachment(copy, source.document, data, source.locale))
     except PersonaliseError as error:
         raise UsageError(str(error)) from None
     return attachments
@@ -261,7 +287,7 @@ def write_email_draft(request: EmailRequest) -> ExitStatus:
         _print_problems(problems)
         print("error: the clinic profile has problems; fix them to write a draft", file=sys.stderr)
         return ExitStatus.CONTENT
-    outputs = {o.id: o for o in plan(content.documents)}
+    outputs = {o.id: o for o in plan(content.documents, content.papers)}
     if not request.ids and not request.personalised:
         raise UsageError("give a document or output id, or --personalised COPY")
     try:
@@ -275,10 +301,10 @@ def write_email_draft(request: EmailRequest) -> ExitStatus:
                 f"{manifest[output_id].path} was built for clinic '{manifest[output_id].clinic}', "
                 f"not '{content.clinic.id}'; build it with this clinic profile first"
             )
-    attachments = [read_attachment(request.output, manifest[i], outputs[i].document) for i in chosen]
+    attachments = [read_attachment(request.output, manifest[i], outputs[i].source) for i in chosen]
     personal = personalised_attachments(request, outputs, manifest, content.clinic.id)
     attachments += personal
-    data = draft_message(content.clinic, to, attachments).as_bytes()
+    data = draft_message(wording(content, attachments), to, attachments).as_bytes()
     written = write_draft(_draft_path(request, bool(personal)), data)
     count = f"{len(attachments)} attachment{'s' if len(attachments) != 1 else ''}"
     print(f"wrote {display_path(written)} ({count}, {len(data) // 1024} KB)")

@@ -12,10 +12,12 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from handouts.dates import read_numeric_date
 from handouts.models.instrument import Instrument
 from handouts.models.intake import (
     ChecklistInput,
     ChoiceInput,
+    DateInput,
     FormField,
     Intake,
     QuestionnaireInput,
@@ -36,6 +38,9 @@ class Answer:
     type: str
     value: Value | None
     """None when unanswered."""
+    date: str | None = None
+    """A date field's answer as YYYY-MM-DD, read in the leaflet's date order; None when
+    the answer is not a whole date in that order."""
 
 
 @dataclass(frozen=True)
@@ -191,7 +196,7 @@ def score(field: QuestionnaireInput, instrument: Instrument, section: str, value
 
 
 def read_answers(
-    intake: Intake, instruments: dict[str, Instrument], values: dict[str, str], version: str
+    intake: Intake, instruments: dict[str, Instrument], values: dict[str, str], version: str, date_order: str
 ) -> Reading:
     reading = Reading(intake.id, intake.title, version)
     for section in intake.sections:
@@ -207,5 +212,11 @@ def read_answers(
                 ]
             else:
                 value = _value(field, values)
-                reading.answers.append(Answer(section.heading, field.name, field.label, field.type, value))
+                date = (
+                    read_numeric_date(value, date_order) if isinstance(field, DateInput) and value else None
+                )
+                iso = date.isoformat() if date else None
+                reading.answers.append(
+                    Answer(section.heading, field.name, field.label, field.type, value, iso)
+                )
     return reading

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from handouts.catalog import Output
-from handouts.checks import parse_field_path
+from handouts.checks import CLINIC_SOURCE, Origins, parse_field_path
 from handouts.diagnostics import ContentError, Diagnostic, FieldPath, format_field_path
 from handouts.reader import SourceFile
 from handouts.typeset.measure import Block, Line, Page
@@ -316,25 +316,25 @@ def problems(pages: tuple[Page, ...], layout: str, variant: str) -> list[Problem
     return sorted(found, key=lambda problem: problem.page)
 
 
-def _path_of(problem: Problem) -> FieldPath | None:
-    """The content field of the misplaced block, from the `data-source` the template put on
-    it; None for words that are not the file's (the clinic profile, the strings)."""
-    if problem.field is not None:
-        return problem.field
-    if problem.block is not None and problem.block.source:
-        return parse_field_path(problem.block.source)
-    return None
-
-
-def _located(source: SourceFile, problem: Problem, where: str) -> Diagnostic:
+def _located(origins: Origins, problem: Problem, where: str) -> Diagnostic:
+    """At the field the rule names, else at the value the misplaced block came from (the
+    `data-source` the template put on it: the content file's, or the clinic profile's)."""
     message = f"{where} page {problem.page}: {problem.message}"
-    path = _path_of(problem)
-    if path is None:
+    source = origins.document
+    if problem.field is not None:
+        return Diagnostic(
+            source.display, source.line_of(problem.field), format_field_path(problem.field), message
+        )
+    block_source = problem.block.source if problem.block is not None else None
+    if block_source and block_source.startswith(CLINIC_SOURCE) and origins.clinic is not None:
+        return origins.at(block_source, where, f"page {problem.page}: {problem.message}", "")
+    if not block_source or block_source.startswith(CLINIC_SOURCE):
         return Diagnostic(source.display, 1, "", message)
+    path = parse_field_path(block_source)
     return Diagnostic(source.display, source.line_of(path), format_field_path(path), message)
 
 
-def check_pagination(pages: tuple[Page, ...], output: Output) -> None:
+def check_pagination(pages: tuple[Page, ...], output: Output, clinic: SourceFile | None = None) -> None:
     """Fails the output, with a located message for each page that breaks a rule."""
     found = problems(pages, output.layout, output.variant)
     if not found:
@@ -348,4 +348,5 @@ def check_pagination(pages: tuple[Page, ...], output: Output) -> None:
         ]
     paper = output.paper_label
     where = f"{output.layout} ({paper})"
-    raise ContentError([_located(output.source.source, problem, where) for problem in found])
+    origins = Origins(output.source.source, clinic)
+    raise ContentError([_located(origins, problem, where) for problem in found])

@@ -17,113 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Literal, get_args
 
-from pydantic import AfterValidator, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+from handouts.diagnostics import Diagnostic
 from handouts.models.brochure import Brochure
 from handouts.models.common import Reference, Slug, StrictModel
-from handouts.models.sections import PARTS, ROLES, SAFETY, AnySection
-from handouts.reader import read_yaml
+from handouts.models.sections import SAFETY, AnySection
+from handouts.models.trifold import FIXED_BLOCKS, Block
+from handouts.reader import SourceFile, read_yaml
 from handouts.validate import diagnostics_from
-
-FIXED_BLOCKS: dict[str, str] = {
-    "cover": "the clinic's band (name, 'Patient brochure'), title, category, purpose and logo",
-    "summary": "the main message",
-    "key_points": "the key points box",
-    "next_step": "the call to action box",
-    "get_help": "the crisis box: who to call or text right now",
-    "contact": "the clinic's address, phone, email, website and hours",
-    "about": "'not medical advice' and the review facts",
-    "review_facts": "reviewer role, review dates and version, in small type",
-    "references": "the numbered references the sections cite",
-    "faq": "the common questions, when the brochure has them",
-    "glossary": "words to know, when the brochure has them",
-}
-
-
-def _known_block(name: str) -> str:
-    if name not in FIXED_BLOCKS and name not in ROLES:
-        raise ValueError(
-            f"unknown block '{name}'; fixed blocks: {', '.join(FIXED_BLOCKS)}; "
-            f"section roles: {', '.join(ROLES)}"
-        )
-    return name
-
-
-def _known_role(name: str) -> str:
-    if name not in ROLES:
-        raise ValueError(f"'{name}' is not a section role; roles: {', '.join(ROLES)}")
-    return name
-
-
-BlockName = Annotated[str, AfterValidator(_known_block)]
-RoleName = Annotated[str, AfterValidator(_known_role)]
-
-
-class Block(StrictModel):
-    """One entry of a panel's list. In the file it is written as
-
-    - a fixed block's or a section role's name: `key_points`, `what_it_is`;
-    - a section cut short, never clipped: `{role: helps_with, entries: 3}` shows the
-      heading and the first 3 entries; `paragraphs`, `bullets`, `closing` and a safety
-      section's `not_for`, `serious_risks` and `warning_signs` cut the same way, 0 leaves
-      that part out, a part not named is shown whole;
-    - `{first_of: [helps_with, how_it_works]}`: the first of these the brochure has and
-      no earlier panel placed.
-    """
-
-    block: BlockName | None = None
-    role: RoleName | None = None
-    paragraphs: int | None = Field(default=None, ge=0)
-    entries: int | None = Field(default=None, ge=0)
-    bullets: int | None = Field(default=None, ge=0)
-    closing: int | None = Field(default=None, ge=0)
-    not_for: int | None = Field(default=None, ge=0)
-    serious_risks: int | None = Field(default=None, ge=0)
-    warning_signs: int | None = Field(default=None, ge=0)
-    first_of: list[Block] | None = Field(default=None, min_length=2)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _name_alone(cls, data: Any) -> Any:
-        return {"block": data} if isinstance(data, str) else data
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> Block:
-        kinds = [kind for kind in ("block", "role", "first_of") if getattr(self, kind) is not None]
-        if len(kinds) != 1:
-            raise ValueError("a block is a name, {role: ROLE, entries: N, ...} or {first_of: [NAME, ...]}")
-        if self.role is None and any(getattr(self, part) is not None for part in PARTS):
-            raise ValueError(f"{', '.join(PARTS)} cut a section: write {{role: ROLE, ...}}")
-        if self.first_of and any(choice.first_of for choice in self.first_of):
-            raise ValueError("first_of lists names and sections, not another first_of")
-        return self
-
-    @property
-    def choices(self) -> list[Block]:
-        return self.first_of or [self]
-
-    @property
-    def name(self) -> str:
-        """The fixed block or section role this entry shows (not for `first_of`)."""
-        name = self.block or self.role
-        assert name is not None
-        return name
-
-    def cut(self, section: AnySection) -> AnySection | None:
-        """The section as this entry shows it; None when the cut leaves nothing to say.
-        The sources stay: what is shown still rests on them."""
-        update = {
-            part: getattr(section, part)[:limit]
-            for part in PARTS
-            if (limit := getattr(self, part)) is not None and hasattr(section, part)
-        }
-        shortened = section.model_copy(update=update)
-        if not any(getattr(shortened, part, None) for part in PARTS if part != "closing"):
-            return None
-        return shortened
-
 
 Sheet = Literal["outside", "inside"]
 Position = Literal["left", "middle", "right"]
@@ -157,6 +61,15 @@ class PanelMap(StrictModel):
         if front and front[0].blocks[0].block != "cover":
             raise ValueError("the front cover (outside sheet, right) must start with the cover block")
         return self
+
+    def for_brochure(self, brochure: Brochure) -> PanelMap:
+        """This map with the panels a brochure chooses for itself (its `trifold`) replaced."""
+        chosen = brochure.trifold or {}
+        panels = [
+            panel.model_copy(update={"blocks": chosen[panel.name]}) if panel.name in chosen else panel
+            for panel in self.panels
+        ]
+        return self.model_copy(update={"panels": panels})
 
     def needs(self, required: tuple[tuple[str, ...], ...]) -> None:
         """Fail unless the map names one block of each required group somewhere."""
@@ -202,6 +115,32 @@ def load_panel_map(path: Path, required: tuple[tuple[str, ...], ...] = REQUIRED_
     except ValueError as error:
         raise PanelMapError(f"{source.display}:1: {error}") from None
     return panel_map
+
+
+def trifold_problems(brochure: Brochure, source: SourceFile, panel_map: PanelMap) -> list[Diagnostic]:
+    """A brochure's own tri-fold choices: panels the layout has, and with the defaults for
+    the rest, everything a tri-fold must carry, the cover first."""
+    if not brochure.trifold:
+        return []
+    names = [panel.name for panel in panel_map.panels]
+    problems = [
+        source.problem(("trifold", name), f"the tri-fold has no panel '{name}'; panels: {', '.join(names)}")
+        for name in brochure.trifold
+        if name not in names
+    ]
+    if problems:
+        return problems
+    try:
+        PanelMap.model_validate(panel_map.for_brochure(brochure).model_dump(exclude_none=True)).needs(
+            REQUIRED_BLOCKS
+        )
+    except ValidationError as error:
+        return [source.problem(("trifold",), str(error.errors()[0]["msg"]).removeprefix("Value error, "))]
+    except ValueError as error:
+        return [
+            source.problem(("trifold",), f"{error} (the panels this file does not choose keep the defaults)")
+        ]
+    return []
 
 
 @dataclass(frozen=True)
@@ -272,11 +211,12 @@ class PanelPlan:
 
 
 def place(panel_map: PanelMap, brochure: Brochure) -> PanelPlan:
-    """The blocks of one brochure on each panel, in the map's order. The references block
-    lists only what the placed blocks cite, and is left out when they cite nothing."""
+    """The blocks of one brochure on each panel, in the map's order, with the panels the
+    brochure chooses itself. The references block lists only what the placed blocks cite,
+    and is left out when they cite nothing."""
     used: set[str] = set()
     placed: list[tuple[Panel, list[PlacedBlock]]] = []
-    for panel in panel_map.panels:
+    for panel in panel_map.for_brochure(brochure).panels:
         blocks = []
         for block in panel.blocks:
             for choice in block.choices:

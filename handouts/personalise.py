@@ -22,6 +22,7 @@ import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from handouts.dates import numeric_date
 from handouts.leaflet_pdf import NotALeaflet, fill_text_fields
 from handouts.models.intake import Intake, PrefillKey
 from handouts.writer import ManifestEntry, write_atomic
@@ -112,11 +113,6 @@ def checked_values(values: dict[PrefillKey, str], intake: Intake, output_id: str
     return filled
 
 
-def birth_date_text(date: dt.date) -> str:
-    """As the form asks for it on paper: month / day / year."""
-    return f"{date.month:02d}/{date.day:02d}/{date.year:04d}"
-
-
 def personalise(
     blank: bytes, entry: ManifestEntry, intake: Intake, values: dict[str, str], folder: Path
 ) -> Path:
@@ -187,6 +183,7 @@ class PersonaliseRequest:
 
     id: str
     values: dict[PrefillKey, str]
+    """A birth date as YYYY-MM-DD: it is written in the leaflet's own date order."""
     output: Path
     content: Path
     paper: str
@@ -204,13 +201,17 @@ def write_personalised(request: PersonaliseRequest) -> Path:
     try:
         manifest = load_manifest(request.output)
         content, _ = load_content(BuildSettings(content=request.content, output=request.output))
-        outputs = {o.id: o for o in plan(content.documents)}
+        outputs = {o.id: o for o in plan(content.documents, content.papers)}
         (output_id,) = resolve([request.id], outputs, manifest, request.paper)
         document = outputs[output_id].document
         if not isinstance(document, Intake):
             raise PersonaliseError(f"'{request.id}' is not an intake leaflet")
-        blank = read_attachment(request.output, manifest[output_id], document)
+        blank = read_attachment(request.output, manifest[output_id], outputs[output_id].source)
     except UsageError as error:
         raise PersonaliseError(str(error)) from None
-    values = checked_values(request.values, document, output_id)
+    values = dict(request.values)
+    if "birth_date" in values:  # written as the leaflet asks for dates: its locale's order
+        order = content.strings[outputs[output_id].source.locale].date_order
+        values["birth_date"] = numeric_date(dt.date.fromisoformat(values["birth_date"]), order)
+    values = checked_values(values, document, output_id)
     return personalise(blank.data, blank.entry, document, values, folder)

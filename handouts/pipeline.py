@@ -23,7 +23,6 @@ from handouts.incremental import (
     load_cache,
     save_cache,
 )
-from handouts.models import UiStrings
 from handouts.models.instrument import Instrument
 from handouts.output_folder import OutputFolder, OutputFolderError
 from handouts.paths import INSTRUMENTS_DIR
@@ -31,11 +30,13 @@ from handouts.pool import render_all
 from handouts.progress import Feedback
 from handouts.reader import CLINIC_FILE, DOCUMENT_FOLDERS, read_content
 from handouts.review_dates import ReviewDate, warnings_on
+from handouts.string_tables import STRINGS_FOLDER, StringTables, layer_paths
 from handouts.validate import ValidContent, load_tables, validate
 from handouts.writer import ManifestEntry, entry_for, read_manifest
 
 if TYPE_CHECKING:
     from handouts.build import BuildReport, BuildSettings, ExecutorFactory
+    from handouts.panels import PanelMap
 
 OTHER_ENVIRONMENT = (
     "rendered by a worker whose handouts code or rendering libraries differ from this machine's; "
@@ -43,21 +44,33 @@ OTHER_ENVIRONMENT = (
 )
 
 
+def _trifold_map(templates: Path) -> PanelMap | None:
+    """The tri-fold's panels and defaults, to check a brochure's own choices against; a
+    broken map is reported by the renders (an internal error: it is our file)."""
+    from handouts.panels import PanelMapError, load_panel_map
+
+    try:
+        return load_panel_map(templates / "brochure" / "trifold-panels.yaml")
+    except PanelMapError:
+        return None
+
+
 def load_content(settings: BuildSettings) -> tuple[ValidContent, list[Diagnostic]]:
     """Read and validate the whole content folder, collecting every problem."""
-    strings, problems = load_tables(settings.templates / "strings", UiStrings)
-    instruments, found = load_tables(INSTRUMENTS_DIR, Instrument)
-    problems += found
+    tables = StringTables(settings.templates / STRINGS_FOLDER, settings.content)
+    instruments, problems = load_tables(INSTRUMENTS_DIR, Instrument)
     tree, found = read_content(settings.content)
     problems += found
-    content, found = validate(tree, strings, instruments, drawable_characters(settings.styles / "fonts"))
+    drawable = drawable_characters(settings.styles / "fonts")
+    content, found = validate(tree, tables, instruments, drawable, _trifold_map(settings.templates))
     return content, problems + found
 
 
 def validation_folders(settings: BuildSettings) -> list[Path]:
     """The folders `load_content` lists and reads files from."""
     content = [settings.content, *(settings.content / folder for folder in DOCUMENT_FOLDERS)]
-    return [settings.templates / "strings", INSTRUMENTS_DIR, *content, settings.styles / "fonts"]
+    strings = [settings.templates / STRINGS_FOLDER, settings.content / STRINGS_FOLDER]
+    return [*strings, INSTRUMENTS_DIR, *content, settings.styles / "fonts"]
 
 
 def review_dates_of(content: ValidContent) -> list[ReviewDate]:
@@ -125,7 +138,7 @@ def _inputs(
     given = [
         output.source.source.path,
         settings.content / CLINIC_FILE,
-        settings.templates / "strings" / f"{output.document.language}.yaml",
+        *layer_paths(settings.templates / STRINGS_FOLDER, settings.content, output.source.locale),
         *(INSTRUMENTS_DIR / f"{name}.yaml" for name in rendered.instruments),  # tables by file stem
     ]
     inputs = {}
@@ -149,7 +162,7 @@ def prepare(
         validation[roots.key(logo)] = file_digest(logo)
     reviews = review_dates_of(content)
     report.warnings = sorted(content.warnings + warnings_on(reviews, settings.today or review_dates.today()))
-    outputs = plan(content.documents)
+    outputs = plan(content.documents, content.papers)
     clashes = filename_clashes(outputs)
     if clashes:
         report.problems += clashes
@@ -222,6 +235,7 @@ class Plan:
             content.strings,
             content.instruments,
             build_id=uuid.uuid4().hex,
+            clinic_source=content.clinic_source,
         )
         environment = environment_digest()
         for output, rendered in render_all(todo, setup, settings.jobs, self.executor):

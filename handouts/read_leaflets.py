@@ -34,6 +34,8 @@ class Declarations:
     intakes: dict[str, Intake]
     instruments: dict[str, Instrument]
     website: str
+    date_orders: dict[str, str]
+    """Each leaflet's date order (its string table's `date_order`), by document id."""
 
 
 def _declared_fields(intake: Intake, instruments: dict[str, Instrument]) -> set[str]:
@@ -70,7 +72,8 @@ def read_one(path: Path, declarations: Declarations) -> tuple[Reading, Intake]:
             f"{path}: its form fields differ from version {intake.version} of '{intake.id}' "
             f"(it lacks {', '.join(sorted(missing)[:3])}); was the content changed without a new version?"
         )
-    return read_answers(intake, declarations.instruments, leaflet.values, leaflet.version), intake
+    order = declarations.date_orders[intake.id]
+    return read_answers(intake, declarations.instruments, leaflet.values, leaflet.version, order), intake
 
 
 def alert_lines(reading: Reading) -> list[str]:
@@ -105,6 +108,8 @@ def _shown(answer: Answer, intake: Intake) -> list[str]:
         return lines
     if isinstance(value, list):
         return [f"  {answer.label}", *(f"    [x] {v}" for v in value)]
+    if answer.date is not None:
+        return [f"  {answer.label}: {value} (read as {answer.date}, year-month-day)"]
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     first, *rest = text.split("\n")
     return [f"  {answer.label}: {first}", *(f"    {line}" for line in rest)]

@@ -8,12 +8,14 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from handouts.models import Brochure, Clinic, Intake
+from handouts.models.strings import StringOverrides
 from handouts.writer import write_atomic
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "brochure.schema.json": Brochure,
     "clinic.schema.json": Clinic,
     "intake.schema.json": Intake,
+    "strings.schema.json": StringOverrides,
 }
 
 

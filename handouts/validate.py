@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -14,11 +14,12 @@ from pydantic_core import ErrorDetails
 from handouts.allowed import allowed_fields
 from handouts.assets import ImageProblem, check_image
 from handouts.brand import contrast_failures
+from handouts.catalog import PAPERS, Paper
 from handouts.content_rules import document_rules
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 from handouts.glyphs import undrawable
 from handouts.models import Brochure, Clinic, UiStrings
-from handouts.models.clinic import CountryCode, CrisisNumber, Email, EmergencyNumber, HexColour, Phone
+from handouts.models.clinic import CrisisNumber, Email, EmergencyNumber, HexColour, Phone
 from handouts.models.common import (
     LINE_PATTERN,
     TEXT_PATTERN,
@@ -31,8 +32,13 @@ from handouts.models.common import (
 )
 from handouts.models.instrument import Instrument
 from handouts.models.intake import ColumnName, FieldName, FormField, Intake, QuestionnaireInput
+from handouts.models.locale import LocaleTag, document_locale
 from handouts.models.sections import SectionName
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
+
+if TYPE_CHECKING:
+    from handouts.panels import PanelMap
+    from handouts.string_tables import StringTables
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,6 +49,8 @@ DOCUMENT_MODELS: dict[str, type[DocumentBase]] = {"brochure": Brochure, "intake"
 class ValidDocument:
     document: DocumentBase
     source: SourceFile
+    locale: str = "en-US"
+    """Its own `locale`, else its language in the clinic's country (handouts.models.locale)."""
 
 
 @dataclass(frozen=True)
@@ -53,9 +61,16 @@ class ValidContent:
     clinic_source: SourceFile | None
     documents: list[ValidDocument]
     strings: dict[str, UiStrings]
+    """By locale: `en-US`, `en-GB`."""
     instruments: dict[str, Instrument]
     warnings: list[Diagnostic] = dataclasses.field(default_factory=list)
     """Built anyway, but the build says so (a hard section, ...)."""
+
+    @property
+    def papers(self) -> tuple[Paper, ...]:
+        """The papers the clinic builds on; every paper while its profile has problems, so
+        an output id is still known (nothing is built without a usable profile)."""
+        return self.clinic.papers_to_build if self.clinic is not None else PAPERS
 
 
 def _has_step(data: Any, part: str | int) -> bool:
@@ -99,7 +114,7 @@ def _pattern_hints() -> dict[str, str]:
         "starting with a letter, e.g. 'first_name' (no spaces)",
         ColumnName: "write a column name in lower-case letters, digits and underscores, "
         "starting with a letter, e.g. 'dose' (no spaces)",
-        CountryCode: "write a two-letter country code in capitals, e.g. 'US' or 'GB'",
+        LocaleTag: "write a language and a country as a locale tag, e.g. 'en-US', 'en-GB' or 'es-US'",
         CrisisNumber: "write the number to call or text, with digits, e.g. '988'",
         EmergencyNumber: "write the emergency number with digits only, e.g. '911' or '999'",
         SectionName: "name a section in lower-case words joined by underscores, e.g. 'possible_downsides'",
@@ -139,11 +154,16 @@ def _message(error: ErrorDetails) -> str:
 
 
 def diagnostics_from(
-    error: ValidationError, source: SourceFile, model: type[BaseModel] | None = None
+    error: ValidationError,
+    source: SourceFile,
+    model: type[BaseModel] | None = None,
+    owner: Callable[[tuple[str | int, ...]], SourceFile] | None = None,
 ) -> list[Diagnostic]:
-    """Located messages; with the model, an unknown field's message lists the allowed ones."""
+    """Located messages; with the model, an unknown field's message lists the allowed ones.
+    `owner` picks the file an error's value came from, when data merged several files."""
     problems = []
     for item in error.errors(include_url=False):
+        source = owner(item["loc"]) if owner else source
         path = _data_path(source.data, item["loc"])
         if item["type"].startswith("union_tag_"):
             path = (*path, _discriminator(item))
@@ -198,8 +218,24 @@ def check_references(document: DocumentBase, source: SourceFile) -> list[Diagnos
     return problems
 
 
+def _own_lines_outside_the_us(clinic: Clinic, source: SourceFile) -> list[Diagnostic]:
+    """The crisis defaults are the US's: a clinic elsewhere names its own lines, never a silent 911."""
+    if clinic.country == "US":
+        return []
+    given = clinic.crisis.model_fields_set if "crisis" in clinic.model_fields_set else set()
+    missing = [name for name in ("lines", "emergency") if name not in given]
+    if not missing:
+        return []
+    where = ("crisis",) if "crisis" in clinic.model_fields_set else ("locale",)
+    message = (
+        f"a clinic in {clinic.country} (locale {clinic.locale}) gives its own crisis "
+        f"{' and '.join(missing)} (the defaults are the US's 988 and 911)"
+    )
+    return [source.problem(where, message)]
+
+
 def check_clinic(clinic: Clinic, source: SourceFile, content_root: Path) -> list[Diagnostic]:
-    problems = []
+    problems = _own_lines_outside_the_us(clinic, source)
     for token, failure in contrast_failures(clinic.brand):
         path = ("brand", token)
         problems.append(source.problem(path, failure.message()))
@@ -281,11 +317,35 @@ def _same_ids(documents: list[tuple[DocumentBase, SourceFile]]) -> list[Diagnost
     return problems
 
 
+def _locale_problems(
+    document: DocumentBase,
+    source: SourceFile,
+    locale: str,
+    clinic: tuple[Clinic, SourceFile] | None,
+    tables: StringTables,
+) -> list[Diagnostic]:
+    """The document's locale has a string table, and the clinic's words for its language."""
+    problems = []
+    if tables.table(locale) is None:
+        languages = tables.languages()
+        if document.language.split("-")[0] not in languages:
+            message = f"no string table for '{document.language}' (have: {', '.join(languages)})"
+        else:
+            message = f"the string table for '{locale}' has problems (reported at its file)"
+        problems.append(source.problem(("locale" if document.locale else "language",), message))
+    profile, profile_source = clinic if clinic is not None else (None, None)
+    for path in profile.untranslated(locale) if profile and profile_source else ():
+        message = f"given per language, but not in '{document.language}', which {source.display} is in"
+        problems.append(profile_source.problem(path, message))
+    return problems
+
+
 def validate(
     tree: ContentTree,
-    strings: dict[str, UiStrings],
+    tables: StringTables,
     instruments: dict[str, Instrument],
     drawable: frozenset[int],
+    trifold: PanelMap | None = None,
 ) -> tuple[ValidContent, list[Diagnostic]]:
     """Every file to models and cross-checks; `drawable`: the characters the fonts have."""
     problems: list[Diagnostic] = []
@@ -313,6 +373,7 @@ def validate(
         )
         warnings.append(tree.clinic.problem(("logo",), message))
     parsed: list[tuple[DocumentBase, SourceFile]] = []
+    locales: dict[str, str] = {}
     failed: set[str] = set()
     for kind, source in tree.documents:
         document, found = _parse(DOCUMENT_MODELS[kind], source)
@@ -324,13 +385,15 @@ def validate(
             warnings += rules.warnings
             if isinstance(document, Intake):
                 found += check_form(document, source, instruments)
-            if document.language not in strings:
-                found.append(
-                    source.problem(
-                        ("language",),
-                        f"no string table for '{document.language}' (have: {', '.join(sorted(strings))})",
-                    )
-                )
+            if isinstance(document, Brochure) and trifold is not None:
+                from handouts.panels import trifold_problems  # panels reads maps with this module's help
+
+                found += trifold_problems(document, source, trifold)
+            country = clinic.country if clinic is not None else "US"
+            locale = document_locale(document.language, document.locale, country)
+            profile = (clinic, tree.clinic) if clinic is not None and tree.clinic is not None else None
+            found += _locale_problems(document, source, locale, profile, tables)
+            locales[source.display] = locale
             parsed.append((document, source))
         problems += found
         if found:
@@ -339,6 +402,11 @@ def validate(
     problems += clashes
     failed |= {problem.file for problem in clashes}
     documents = [
-        ValidDocument(document, source) for document, source in parsed if source.display not in failed
+        ValidDocument(document, source, locales[source.display])
+        for document, source in parsed
+        if source.display not in failed
     ]
-    return ValidContent(clinic, tree.clinic, documents, strings, instruments, warnings), problems
+    tables.check_content_folder()
+    problems += sorted(tables.problems)
+    content = ValidContent(clinic, tree.clinic, documents, dict(tables.tables), instruments, warnings)
+    return content, problems

@@ -25,6 +25,7 @@ from handouts.catalog import Output
 from handouts.diagnostics import ContentError, Diagnostic
 from handouts.incremental import ABSENT, environment_digest, file_digest
 from handouts.models import Clinic, Instrument, UiStrings
+from handouts.reader import SourceFile
 from handouts.styles_plan import BRAND_SHEET, optional_names, stylesheet_names
 from handouts.typeset.libraries import open_libraries_by_soname
 
@@ -46,10 +47,13 @@ class RenderSetup:
     content: Path
     clinic: Clinic
     strings: dict[str, UiStrings]
+    """By locale."""
     instruments: dict[str, Instrument]
     build_id: str
     """New for each build, so a long-lived worker never reuses an earlier build's parsed
     stylesheets; it never reaches a PDF."""
+    clinic_source: SourceFile | None = None
+    """Where each clinic value is in clinic.yaml, for messages about blocks made from it."""
 
 
 @dataclass
@@ -116,6 +120,10 @@ class _Renderer:
             self.read_once[str(path)] = {str(path): file_digest(path)}  # before the first render reads it
         return self.read_once[str(path)]
 
+    def clinic(self, output: Output) -> Clinic:
+        """The clinic profile in the words of the output's locale."""
+        return self.setup.clinic.localised(output.source.locale)
+
     def _padded_for_saddle_stitching(
         self, output: Output, document: Document, strings: UiStrings, instruments: Mapping[str, Instrument]
     ) -> Document:
@@ -128,7 +136,7 @@ class _Renderer:
         while len(document.pages) % PAGES_A_SHEET and notes < 2 * PAGES_A_SHEET:
             notes += PAGES_A_SHEET - len(document.pages) % PAGES_A_SHEET
             html = self.html.render(
-                output, self.setup.clinic, strings, instruments, self.setup.content, notes_pages=notes
+                output, self.clinic(output), strings, instruments, self.setup.content, notes_pages=notes
             )
             document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
         return document
@@ -146,14 +154,14 @@ class _Renderer:
         try:
             reads = self._stylesheet_reads(output) | self._panel_map_reads(output)
             with self.log.capture() as rendered_reads:
-                strings = setup.strings[output.document.language]
+                strings = setup.strings[output.source.locale]
                 instruments = RecordingMapping(setup.instruments, self.log)
-                html = self.html.render(output, setup.clinic, strings, instruments, setup.content)
+                html = self.html.render(output, self.clinic(output), strings, instruments, setup.content)
                 document = self.typesetter.typeset(html, output.layout, output.paper, output.variant)
                 document = self._padded_for_saddle_stitching(output, document, strings, instruments)
                 pages = measure(document)
-                check_pages(pages, output, setup.clinic.limits.max_pages)
-                check_pagination(pages, output)
+                check_pages(pages, output, setup.clinic.limits.max_pages, setup.clinic_source)
+                check_pagination(pages, output, setup.clinic_source)
                 check_safety_early(pages, output)
                 result.data = self.typesetter.pdf_bytes(document, output.variant)
                 result.pages = len(document.pages)

@@ -102,10 +102,11 @@ def naive_commands(workdir: Path) -> list[list[str]]:
     brand.write_text(brand_stylesheet(content.clinic.brand))
     renderer = HtmlRenderer(TEMPLATES_DIR)
     commands = []
-    for output in plan(content.documents):
-        strings = content.strings[output.document.language]
+    for output in plan(content.documents, content.papers):
+        strings = content.strings[output.source.locale]
+        clinic = content.clinic.localised(output.source.locale)
         html = workdir / f"{output.id}.html"
-        html.write_text(renderer.render(output, content.clinic, strings, content.instruments, CONTENT_DIR))
+        html.write_text(renderer.render(output, clinic, strings, content.instruments, CONTENT_DIR))
         command = [WEASYPRINT, "--base-url", TEMPLATES_DIR.as_uri() + "/"]
         for name in stylesheet_names(STYLES_DIR, output.layout, output.paper, output.variant):
             command += ["--stylesheet", str(brand if name == BRAND_SHEET else STYLES_DIR / name)]
@@ -136,7 +137,7 @@ def personalise_vs_render() -> tuple[float, float]:
 
     content, _ = load_content(BuildSettings(content=CONTENT_DIR, output=PROJECT / "output"))
     assert content.clinic is not None
-    (output,) = [o for o in plan(content.documents) if o.id == LEAFLET]
+    (output,) = [o for o in plan(content.documents, content.papers) if o.id == LEAFLET]
     setup = worker.RenderSetup(
         TEMPLATES_DIR, STYLES_DIR, CONTENT_DIR, content.clinic, content.strings, content.instruments,
         build_id=uuid.uuid4().hex,

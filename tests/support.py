@@ -16,6 +16,7 @@ phone: (555) 010-0199
 email: front-desk@example.org
 website: https://example.org
 id: test-clinic
+papers: [letter, a4]
 """
 
 BROCHURE_YAML = """\

@@ -144,7 +144,7 @@ def test_brand_colour_with_poor_contrast_is_named(capsys, content: Path, tmp_pat
     code, _, err = build(capsys, content, tmp_path / "out")
     assert code == 1
     assert (
-        f"{display_path(clinic)}:10: brand.primary: headings and links: primary #8fb3d9 on paper #ffffff has contrast"
+        f"{display_path(clinic)}:11: brand.primary: headings and links: primary #8fb3d9 on paper #ffffff has contrast"
         in err
     )
     assert "needs 4.5:1" in err
@@ -155,7 +155,7 @@ def test_missing_logo_file(capsys, content: Path, tmp_path: Path) -> None:
     clinic.write_text(clinic.read_text() + "logo: logo.png\nlogo_alt: Test Clinic logo\n")
     code, _, err = build(capsys, content, tmp_path / "out")
     assert code == 1
-    assert f"{display_path(clinic)}:9: logo: 'logo.png' is not in the content folder" in err
+    assert f"{display_path(clinic)}:10: logo: 'logo.png' is not in the content folder" in err
 
 
 def test_stray_yaml_file_is_reported(capsys, content: Path, tmp_path: Path) -> None:

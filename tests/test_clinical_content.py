@@ -58,7 +58,7 @@ KETAMINE_BOOKLET_FACTS = (
     "Pain or blood when you pass urine, or you need to go often.",
     "Call the clinic at (555) 010-0100",
     "When the clinic is closed, call (555) 010-0111. Ask for the doctor on call.",
-    "If you have thoughts of hurting yourself, call or text 988",
+    "If you have thoughts of hurting yourself: Call or text 988 (988 Suicide and Crisis Lifeline).",
     "What can go wrong, and what if it is not helping?",
     "Ask your health plan if it pays for esketamine.",
 )

@@ -110,13 +110,14 @@ def test_a_clinic_outside_the_us_names_its_own_crisis_and_emergency_lines(
 ) -> None:
     clinic = content / "clinic.yaml"
     clinic.write_text(
-        clinic.read_text() + "crisis:\n  country: GB\n  service: Samaritans\n  call_or_text: 116 123\n"
+        clinic.read_text()
+        + "locale: en-GB\ncrisis:\n  lines:\n    - {number: 116 123, reach: [call], service: Samaritans}\n"
     )
     code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"))
     assert code == 1
     assert err.splitlines()[0] == (
-        f"{display_path(clinic)}:9: crisis: outside the US, give the crisis line's emergency for GB "
-        "(the defaults are the US's 988 and 911)"
+        f"{display_path(clinic)}:11: crisis: a clinic in GB (locale en-GB) gives its own crisis "
+        "emergency (the defaults are the US's 988 and 911)"
     )
     assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*.pdf"))
     clinic.write_text(clinic.read_text() + '  emergency: "999"\n')
@@ -125,6 +126,18 @@ def test_a_clinic_outside_the_us_names_its_own_crisis_and_emergency_lines(
     )
     assert code == 0, err
     assert "999" in " ".join(page_texts(tmp_path / "o" / "Alpha-Brochure-A4.pdf"))
+
+
+def test_the_earlier_crisis_shape_says_what_to_write_now(capsys, content: Path, tmp_path: Path) -> None:
+    clinic = content / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + 'crisis:\n  country: GB\n  call_or_text: "116 123"\n')
+    code, _, err = run(capsys, "--content", str(content), "--output", str(tmp_path / "o"))
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{display_path(clinic)}:10: crisis: crisis lines are now `lines:` (each with number, "
+        "reach: [call, text], service) and `emergency`; the country comes from the profile's "
+        "`locale` (e.g. en-GB)"
+    )
 
 
 def test_a_raster_logo_is_flagged_for_print_shop_files(capsys, content: Path, tmp_path: Path) -> None:
@@ -144,6 +157,6 @@ def test_a_raster_logo_is_flagged_for_print_shop_files(capsys, content: Path, tm
     )
     assert code == 0, err
     assert (
-        f"{display_path(clinic)}:9: logo: 'logo.png' is a raster image, so print-shop files keep it "
+        f"{display_path(clinic)}:10: logo: 'logo.png' is a raster image, so print-shop files keep it "
         "in RGB while every other colour is CMYK; give an SVG logo, or ask the print shop to convert it"
     ) in err

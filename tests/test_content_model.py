@@ -256,7 +256,7 @@ def test_the_safety_box_says_what_to_do_with_the_clinics_numbers(
             "Any of these signs? Do not wait:",
             "Call the clinic at (555) 010-0199",
             "When the clinic is closed, call (555) 010-0177. Ask for the doctor on call.",
-            "If you have thoughts of hurting yourself, call or text 988",
+            "If you have thoughts of hurting yourself: Call or text 988 (988 Suicide and Crisis Lifeline).",
             "In an emergency, call 911",
         ):
             if name.endswith("Trifold-Letter.pdf") and phrase in (

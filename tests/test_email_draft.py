@@ -15,15 +15,17 @@ from pathlib import Path
 import pytest
 
 from handouts.cli import main
-from handouts.email_draft import Attachment, draft_message
-from handouts.models import Clinic
+from handouts.email_draft import Attachment, Wording, draft_message
+from handouts.models import Clinic, UiStrings
+from handouts.paths import TEMPLATES_DIR
+from handouts.reader import read_yaml
 from handouts.writer import ManifestEntry
 from tests.support import BROCHURE_YAML, CLINIC_YAML, write
 
 ADDRESS = "patient@example.org"
 ALPHA_PURPOSE = "This handout explains test therapy. It is for adults who are thinking about it."
 BETA_PURPOSE = "This handout explains beta therapy. It is for adults who are thinking about it."
-CRISIS = "If you are in crisis, call or text 988. In an emergency, call 911."
+CRISIS = "If you are in crisis: Call or text 988 (988 Suicide and Crisis Lifeline). In an emergency, call 911."
 
 
 @pytest.fixture(scope="module")
@@ -377,7 +379,9 @@ def test_clinic_name_with_punctuation_is_quoted_in_from() -> None:
         "0",
     )
     document = type("Doc", (), {"id": "a", "title": "A", "purpose": "For you."})()
-    message = draft_message(clinic, Address(addr_spec=ADDRESS), [Attachment(entry, document, b"%PDF")])
+    strings = UiStrings.model_validate(read_yaml(TEMPLATES_DIR / "strings" / "en.yaml")[0].data)
+    attachment = Attachment(entry, document, b"%PDF", "en-US")
+    message = draft_message(Wording(clinic, strings), Address(addr_spec=ADDRESS), [attachment])
     parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
     assert parsed["From"].addresses[0].display_name == "O'Neil, Park & Partners"
     assert parsed["From"].addresses[0].addr_spec == "care@example.org"

@@ -196,11 +196,15 @@ def test_invisible_characters_that_scripts_need_are_kept(capsys, content: Path, 
 
 
 def test_a_crisis_number_left_empty_reads_as_words(capsys, content: Path, tmp_path: Path) -> None:
-    clinic = write(content / "clinic.yaml", CLINIC_YAML + 'crisis:\n  call_or_text: ""\n')
+    clinic = write(
+        content / "clinic.yaml",
+        CLINIC_YAML + 'crisis:\n  lines:\n    - number: ""\n      reach: [call]\n      service: Line\n',
+    )
     code, err = build_one(capsys, content, tmp_path / "out")
     assert code == 1
     assert problems(err) == [
-        f"{display_path(clinic)}:10: crisis.call_or_text: write the number to call or text, with digits, e.g. '988'"
+        f"{display_path(clinic)}:12: crisis.lines[0].number: write the number to call or text, with digits, "
+        "e.g. '988'"
     ]
 
 
@@ -339,7 +343,7 @@ def test_a_bad_logo_is_one_located_message_and_the_last_good_pdfs_stay(
     (content / name).write_bytes(data)
     code, err = build_one(capsys, content, output, only=None)
     assert code == 1
-    assert problems(err) == [f"{display_path(clinic)}:9: logo: {expected}"]
+    assert problems(err) == [f"{display_path(clinic)}:10: logo: {expected}"]
     assert sha256(output / GOOD_FILE) == before
 
 
@@ -352,7 +356,7 @@ def test_a_logo_linking_out_of_the_folder_is_refused(capsys, content: Path, tmp_
     code, err = build_one(capsys, content, tmp_path / "out")
     assert code == 1
     assert problems(err) == [
-        f"{display_path(clinic)}:9: logo: 'logo.png' links to a file outside the content folder; copy the file in instead"
+        f"{display_path(clinic)}:10: logo: 'logo.png' links to a file outside the content folder; copy the file in instead"
     ]
 
 

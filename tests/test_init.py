@@ -36,6 +36,7 @@ def test_init_writes_a_content_folder_that_builds_marked_as_a_sample(capsys, tmp
         "schema/brochure.schema.json",
         "schema/clinic.schema.json",
         "schema/intake.schema.json",
+        "schema/strings.schema.json",
     ]
     assert f"Next: edit {display_path(folder / 'clinic.yaml')}" in out
     assert "sample: true" in (folder / "clinic.yaml").read_text()

@@ -536,10 +536,13 @@ def test_when_done_says_the_form_may_wait_and_where_help_is_sooner(shipped_build
     done = text[text.index("When you are done") :]
     assert 'unless you said yes to regular email under "How may we leave you messages?"' in done
     assert "page 1" not in done
-    assert (
-        "We may not read this form for a few days. If you need help sooner, call us at "
-        f"{clinic['phone']}, or call or text {clinic['crisis']['call_or_text']}."
-    ) in done
+    sooner = f"We may not read this form for a few days. If you need help sooner, call us at {clinic['phone']}."
+    assert sooner in done
+    # The crisis box comes right after, with the lines as they are reached.
+    line = clinic["crisis"]["lines"][0]
+    after = done[done.index(sooner) + len(sooner) :]
+    assert after.lstrip().startswith("Get help now")
+    assert f"Call or text {line['number']} ({line['service']['en']})" in after
 
 
 def link_targets(pdf: Path) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from handouts.build import BuildSettings, build
-from handouts.paths import STYLES_DIR, TEMPLATES_DIR
+from handouts.paths import STYLES_DIR
 from handouts.progress import Silent
 from tests.support import one_line, page_texts, write
 
@@ -48,13 +48,17 @@ SPANISH = """\
 language_name: Español
 months: [enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre, noviembre, diciembre]
 date_format: "{day} de {month} de {year}"
+date_order: dmy
 brochure: Folleto para pacientes
 key_points: Puntos clave
 next_step: Qué puede hacer ahora
 notes: Notas
 get_help_now: Pida ayuda ahora
 crisis_intro: Si piensa en hacerse daño, pida ayuda de inmediato.
-call_or_text: Llame o envíe un mensaje al
+reach_call: Llame al
+reach_text: Envíe un mensaje de texto al
+reach_call_or_text: Llame o envíe un mensaje de texto al
+reach_chat: Chatee en
 emergency: En una emergencia, llame al
 sources: Fuentes
 references: Referencias
@@ -97,19 +101,24 @@ safety_heading: "Si ahora piensa en el suicidio o en hacerse daño:"
 safety_text: "No espere a su cita."
 when_done: Cuando termine
 form_read_later: "Quizá no leamos este formulario en unos días. Si necesita ayuda antes, llámenos al"
-or_call_or_text: o llame o envíe un mensaje al
 score: Puntaje
+email_subject: "Información de {clinic}: {about}"
+email_handouts: "{count} folletos"
+email_greeting: Hola,
+email_sending_one: "{clinic} le envía este folleto en un archivo PDF."
+email_sending_many: "{clinic} le envía estos folletos en archivos PDF."
+email_help_one: El folleto también dice dónde pedir ayuda ahora mismo.
+email_help_many: Cada folleto también dice dónde pedir ayuda ahora mismo.
+email_crisis: "Si está en crisis:"
 """
 
 
-def test_a_new_language_needs_strings_and_content_not_template_changes(content: Path, tmp_path: Path) -> None:
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES_DIR, templates)
-    write(templates / "strings" / "es.yaml", SPANISH)
+def test_a_new_language_is_a_string_table_in_the_content_folder(content: Path, tmp_path: Path) -> None:
+    write(content / "strings" / "es.yaml", SPANISH)
     alpha = content / "brochures" / "alpha.yaml"
     alpha.write_text(alpha.read_text().replace("kind: brochure\n", "kind: brochure\nlanguage: es\n"))
     output = tmp_path / "o"
-    report = build(BuildSettings(content=content, output=output, templates=templates), **QUIET)
+    report = build(BuildSettings(content=content, output=output), **QUIET)
     assert report.exit_code == 0, report.problems + report.internal_errors
     pages = [one_line(text) for text in page_texts(output / "Alpha-Brochure-Letter.pdf")]
     assert "Puntos clave" in pages[0]

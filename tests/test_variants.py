@@ -182,7 +182,7 @@ def test_build_fails_on_such_a_brand_and_names_the_pair(capsys, content: Path, t
     err = capsys.readouterr().err
     assert code == 1
     assert (
-        f"{display_path(clinic)}:10: brand.primary: headings in boxes: primary #8046a1 on tint #98f798 "
+        f"{display_path(clinic)}:11: brand.primary: headings in boxes: primary #8046a1 on tint #98f798 "
         "has contrast 4.9:1 in colour and 4.0:1 in black and white; needs 4.5:1"
     ) in err
     assert not list((tmp_path / "out").glob("*.pdf"))

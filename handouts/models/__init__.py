@@ -1,7 +1,7 @@
 """Pydantic models of the content files: documents, clinic profile and UI strings."""
 
 from handouts.models.brochure import Brochure, GlossaryTerm
-from handouts.models.clinic import AfterHours, BrandColours, Clinic, CrisisLine, ReadabilityLimits
+from handouts.models.clinic import AfterHours, BrandColours, Clinic, CrisisLines, ReadabilityLimits
 from handouts.models.common import Reference, Review
 from handouts.models.instrument import Instrument
 from handouts.models.intake import FormSection, Intake
@@ -14,7 +14,7 @@ __all__ = [
     "BrandColours",
     "Brochure",
     "Clinic",
-    "CrisisLine",
+    "CrisisLines",
     "FormSection",
     "GlossaryTerm",
     "Instrument",

@@ -8,8 +8,9 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from handouts.models.common import MAX_LIST_ITEMS, DocumentBase, Faq, ShortText, StrictModel, Text
+from handouts.models.common import MAX_LIST_ITEMS, DocumentBase, Faq, ShortText, Slug, StrictModel, Text
 from handouts.models.sections import DOWNSIDES, ROLES, SAFETY, AnySection, SafetySection, SectionName
+from handouts.models.trifold import Block
 
 MIN_SECTIONS = 3
 
@@ -44,6 +45,21 @@ class Brochure(DocumentBase):
     glossary: list[GlossaryTerm] = Field(
         default_factory=list, max_length=12, description="Words to know, printed in the booklet."
     )
+    trifold: dict[Slug, list[Block]] | None = Field(
+        default=None,
+        description="This topic's own tri-fold choices: a panel's name (front-cover, fold-in, "
+        "back-cover, inside-left, inside-middle, inside-right) and its blocks, top to bottom, "
+        "e.g. `inside-middle: [{role: sessions, entries: 2}, evidence]`. Panels not named keep "
+        "the defaults of templates/brochure/trifold-panels.yaml.",
+    )
+
+    @field_validator("trifold")
+    @classmethod
+    def _panels_not_empty(cls, trifold: dict[str, list[Block]] | None) -> dict[str, list[Block]] | None:
+        for name, blocks in (trifold or {}).items():
+            if not blocks:
+                raise ValueError(f"panel '{name}' needs at least one block")
+        return trifold
 
     @field_validator("sections")
     @classmethod

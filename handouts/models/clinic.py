@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from handouts.models.common import MAX_LIST_ITEMS, HttpsUrl, ShortText, Slug, StrictModel, Text
+from handouts.catalog import Paper
+from handouts.diagnostics import FieldPath
+from handouts.models.common import (
+    MAX_LIST_ITEMS,
+    HttpsUrl,
+    LanguageTag,
+    ShortText,
+    Slug,
+    StrictModel,
+    Text,
+)
+from handouts.models.locale import LocaleTag, country_of, default_papers, language_of
 
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$", to_lower=True)]
 """A colour as #rrggbb. Only this form reaches a stylesheet, so no text can."""
@@ -18,7 +29,6 @@ Email = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$", max_length=254)
 ]
 
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 CrisisNumber = Annotated[str, StringConstraints(pattern=r"^[0-9 +-]{2,20}$")]
 EmergencyNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
 
@@ -34,26 +44,73 @@ class BrandColours(StrictModel):
     paper: HexColour = Field(default="#ffffff", description="Page background.")
 
 
-class CrisisLine(StrictModel):
-    """Where to get help right now, for the clinic's country. Defaults are for the US."""
+Translated = ShortText | dict[LanguageTag, ShortText]
+"""Words a patient reads: the same in every language, or one per language tag
+(`{en: ..., es: ...}`; a locale tag such as `en-GB` is looked up before its language)."""
 
-    country: CountryCode = "US"
-    service: ShortText = "988 Suicide and Crisis Lifeline"
-    call_or_text: CrisisNumber = "988"
-    emergency: EmergencyNumber = "911"
+TranslatedParagraphs = list[Text] | dict[LanguageTag, list[Text]]
+
+Reach = Literal["call", "text", "chat"]
+
+
+def in_language(value: Any, locale: str) -> Any:
+    """A translated value in one locale's words; None when it has none for that language."""
+    if isinstance(value, dict):
+        return value.get(locale, value.get(language_of(locale)))
+    return value
+
+
+class CrisisContact(StrictModel):
+    """One crisis line: its number, how it is reached, and its service's name."""
+
+    number: CrisisNumber | None = Field(default=None, description="What to call or text, e.g. '988'.")
+    reach: list[Reach] = Field(
+        min_length=1,
+        max_length=3,
+        description="How the line is reached: call, text, chat. The wording follows it: "
+        "'Call or text 988' only when it takes both.",
+    )
+    service: Translated = Field(
+        description="The service's name, e.g. 'Samaritans'; per language if it has one."
+    )
+    chat: HttpsUrl | None = Field(default=None, description="Where to chat, when `reach` has chat.")
 
     @model_validator(mode="after")
-    def _own_numbers_outside_the_us(self) -> CrisisLine:
-        """The defaults are the US's: a clinic elsewhere names its own lines, never a silent 911."""
-        missing = [
-            name for name in ("service", "call_or_text", "emergency") if name not in self.model_fields_set
-        ]
-        if self.country != "US" and missing:
-            raise ValueError(
-                f"outside the US, give the crisis line's {', '.join(missing)} for {self.country} "
-                "(the defaults are the US's 988 and 911)"
-            )
+    def _says_how_to_reach_it(self) -> CrisisContact:
+        if len(set(self.reach)) != len(self.reach):
+            raise ValueError("reach names each way once: call, text, chat")
+        if ("call" in self.reach or "text" in self.reach) and self.number is None:
+            raise ValueError("a line to call or text needs its `number`")
+        if "chat" in self.reach and self.chat is None:
+            raise ValueError("a line reached by chat needs its `chat` web address")
         return self
+
+    @property
+    def voice(self) -> str:
+        """How the number is used: `call`, `text`, `call_or_text`, or '' (chat only)."""
+        ways = [way for way in ("call", "text") if way in self.reach]
+        return "_or_".join(ways)
+
+
+US_LIFELINE = CrisisContact(number="988", reach=["call", "text"], service="988 Suicide and Crisis Lifeline")
+
+
+class CrisisLines(StrictModel):
+    """Where to get help right now, for the clinic's country (its `locale`). The defaults
+    are the US's; a clinic elsewhere must give its own (the build refuses a silent 911)."""
+
+    lines: list[CrisisContact] = Field(default_factory=lambda: [US_LIFELINE], min_length=1, max_length=3)
+    emergency: EmergencyNumber = Field(default="911", description="The emergency number, called.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_shape(cls, data: Any) -> Any:
+        if isinstance(data, dict) and {"country", "call_or_text", "service"} & set(data):
+            raise ValueError(
+                "crisis lines are now `lines:` (each with number, reach: [call, text], service) and "
+                "`emergency`; the country comes from the profile's `locale` (e.g. en-GB)"
+            )
+        return data
 
 
 class Limits(StrictModel):
@@ -71,7 +128,7 @@ class AfterHours(StrictModel):
     """Who a patient calls about a warning sign when the clinic is closed."""
 
     phone: Phone
-    note: ShortText | None = Field(default=None, description="e.g. 'Ask for the doctor on call.'")
+    note: Translated | None = Field(default=None, description="e.g. 'Ask for the doctor on call.'")
 
 
 class ReadabilityLimits(StrictModel):
@@ -103,17 +160,29 @@ class Clinic(StrictModel):
         "and the build warns. Remove it when every value is the clinic's own.",
     )
     name: ShortText
+    locale: LocaleTag = Field(
+        default="en-US",
+        description="The clinic's language and country, e.g. 'en-GB': date order, spelling, default "
+        "papers, and whose crisis lines apply. A document may give its own `locale`.",
+    )
+    papers: list[Paper] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2,
+        description="Papers to build: letter, a4. By default Letter in the US, Canada and Mexico, "
+        "A4 elsewhere.",
+    )
     address: list[ShortText] = Field(min_length=1, max_length=5, description="Postal address, one line each.")
     phone: Phone
     email: Email
     website: HttpsUrl
-    hours: ShortText | None = None
+    hours: Translated | None = None
     after_hours: AfterHours | None = Field(
         default=None,
         description="Who to call when the clinic is closed. Needed by brochures about a medicine: "
         "their safety section tells patients to call it about warning signs.",
     )
-    costs: list[Text] = Field(
+    costs: TranslatedParagraphs = Field(
         default_factory=list,
         max_length=MAX_LIST_ITEMS,
         description="Fees and insurance, in the clinic's words; printed after a brochure's `costs` section.",
@@ -122,9 +191,9 @@ class Clinic(StrictModel):
     logo: str | None = Field(
         default=None, description="Image file inside the content folder, e.g. 'logo.png'."
     )
-    logo_alt: ShortText | None = Field(default=None, description="Alternative text for the logo.")
+    logo_alt: Translated | None = Field(default=None, description="Alternative text for the logo.")
     brand: BrandColours = Field(default_factory=BrandColours)
-    crisis: CrisisLine = Field(default_factory=CrisisLine)
+    crisis: CrisisLines = Field(default_factory=CrisisLines)
     limits: Limits = Field(default_factory=Limits)
 
     @field_validator("logo")
@@ -138,3 +207,60 @@ class Clinic(StrictModel):
         if path.suffix.lower() not in LOGO_SUFFIXES:
             raise ValueError(f"logo must be one of {', '.join(LOGO_SUFFIXES)}")
         return value
+
+    @field_validator("papers")
+    @classmethod
+    def _each_paper_once(cls, value: list[Paper] | None) -> list[Paper] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("name each paper once")
+        return value
+
+    @property
+    def country(self) -> str:
+        """The one source of the clinic's country: its locale's region."""
+        return country_of(self.locale)
+
+    @property
+    def papers_to_build(self) -> tuple[Paper, ...]:
+        return tuple(self.papers) if self.papers else default_papers(self.country)
+
+    def translated(self) -> list[tuple[FieldPath, Any]]:
+        """Every value a patient reads that may be given per language, with its path."""
+        values: list[tuple[FieldPath, Any]] = [
+            (("hours",), self.hours),
+            (("costs",), self.costs),
+            (("logo_alt",), self.logo_alt),
+        ]
+        if self.after_hours is not None:
+            values.append((("after_hours", "note"), self.after_hours.note))
+        values += [
+            (("crisis", "lines", i, "service"), line.service) for i, line in enumerate(self.crisis.lines)
+        ]
+        return values
+
+    def untranslated(self, locale: str) -> list[FieldPath]:
+        """Values given per language that have no words for this locale's language."""
+        return [
+            path
+            for path, value in self.translated()
+            if value is not None and in_language(value, locale) is None
+        ]
+
+    def localised(self, locale: str) -> Clinic:
+        """This profile with every translated value in one locale's words (see `untranslated`)."""
+        after_hours = self.after_hours
+        if after_hours is not None:
+            after_hours = after_hours.model_copy(update={"note": in_language(after_hours.note, locale)})
+        lines = [
+            line.model_copy(update={"service": in_language(line.service, locale)})
+            for line in self.crisis.lines
+        ]
+        return self.model_copy(
+            update={
+                "hours": in_language(self.hours, locale),
+                "costs": in_language(self.costs, locale) or [],
+                "logo_alt": in_language(self.logo_alt, locale),
+                "after_hours": after_hours,
+                "crisis": self.crisis.model_copy(update={"lines": lines}),
+            }
+        )

@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from handouts.models.characters import character_problem
+from handouts.models.locale import LocaleTag, language_of
 
 # Lists longer than this are hard to take in (CDC Clear Communication Index).
 MAX_LIST_ITEMS = 7
@@ -125,12 +135,29 @@ class Faq(StrictModel):
 class DocumentBase(StrictModel):
     """What every document carries, whatever its kind."""
 
+    @field_validator("locale")
+    @classmethod
+    def _locale_in_its_language(cls, locale: str | None, info: ValidationInfo) -> str | None:
+        language = info.data.get("language")
+        if (
+            locale is not None
+            and language is not None
+            and (language_of(locale) != language_of(language) or ("-" in language and language != locale))
+        ):
+            raise ValueError(f"locale '{locale}' is not in the document's language '{language}'")
+        return locale
+
     kind: Literal["brochure", "intake"]
     id: Slug = Field(description="Stable id; names the output files. Lower-case words and hyphens.")
     topic: Slug = Field(
         description="The therapy this document is about; shared by its brochure and intake leaflet."
     )
     language: LanguageTag = "en"
+    locale: LocaleTag | None = Field(
+        default=None,
+        description="Where this document differs from the clinic's locale, e.g. 'es-US': its language "
+        "and country (date order, spelling). Its language must be the document's `language`.",
+    )
     title: ShortText
     short_title: ShortText | None = Field(
         default=None,
