@@ -256,7 +256,7 @@ def test_translated_clinic_text_is_used_and_a_missing_language_is_located(
         clinic.read_text()
         + "hours:\n  en: Monday to Friday\n  es: De lunes a viernes\n"
         + 'crisis:\n  lines:\n    - number: "988"\n      reach: [call, text]\n      service:\n'
-        + "        en: 988 Suicide and Crisis Lifeline\n        es: 988 Línea de Prevención del Suicidio y Crisis\n"
+        + "        en: 988 Suicide and Crisis Lifeline\n        es: Línea 988 de Prevención del Suicidio y Crisis\n"
     )
     alpha = content / "brochures" / "alpha.yaml"
     write(content / "brochures" / "beta.yaml", alpha.read_text().replace("id: alpha", "id: beta").replace(
@@ -269,7 +269,7 @@ def test_translated_clinic_text_is_used_and_a_missing_language_is_located(
     spanish = words(output / "Beta-Brochure-Letter.pdf")
     assert "De lunes a viernes" in spanish and "Monday to Friday" not in spanish
     assert (
-        "Llame o envíe un mensaje de texto al 988 (988 Línea de Prevención del Suicidio y Crisis)" in spanish
+        "Llame o envíe un mensaje de texto al 988 (Línea 988 de Prevención del Suicidio y Crisis)" in spanish
     )
     # A value given per language without the document's language fails that document, at the value.
     clinic.write_text(clinic.read_text().replace("  es: De lunes a viernes\n", ""))
@@ -354,8 +354,8 @@ def test_the_shipped_sample_carries_spanish_for_what_a_patient_reads() -> None:
     clinic = Clinic.model_validate(source.data)
     assert clinic.untranslated("es-US") == []
     spanish = clinic.localised("es-US")
-    assert spanish.hours == "De lunes a viernes, de 8 am a 6 pm"
-    assert spanish.crisis.lines[0].service == "988 Línea de Prevención del Suicidio y Crisis"
+    assert spanish.hours == "De lunes a viernes, de 8 a. m. a 6 p. m."
+    assert spanish.crisis.lines[0].service == "Línea 988 de Prevención del Suicidio y Crisis"
     assert clinic.papers_to_build == ("letter", "a4")
 
 
