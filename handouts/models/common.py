@@ -131,6 +131,11 @@ class DocumentBase(StrictModel):
         description="The therapy this document is about; shared by its brochure and intake leaflet."
     )
     language: LanguageTag = "en"
+    translates: Slug | None = Field(
+        default=None,
+        description="The id of the document this one translates (an edition in another language): "
+        "the build checks that both have the same sections, lists, references and version.",
+    )
     title: ShortText
     short_title: ShortText | None = Field(
         default=None,
