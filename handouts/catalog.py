@@ -27,6 +27,7 @@ LAYOUT_VARIANTS: dict[str, tuple[str, ...]] = {
 print-shop: 3 mm bleed and crop marks for a commercial printer."""
 
 KIND_LABELS = {"brochure": "Brochure", "intake": "Intake-Form"}
+ENGLISH = "en"
 STANDARD = "standard"
 
 
@@ -48,9 +49,19 @@ class Output:
         return self.document.kind
 
     @property
+    def language_label(self) -> str | None:
+        """`es` for an edition in Spanish; None in English, whose names carry no language."""
+        language = self.document.language.lower()
+        return None if language.split("-")[0] == ENGLISH else language
+
+    @property
     def id(self) -> str:
-        """Unique and stable: `psychodynamic-therapy-booklet-letter`."""
+        """Unique and stable: `psychodynamic-therapy-booklet-letter`; another language's
+        edition carries its language, `psychodynamic-therapy-es-booklet-letter`."""
         parts = [self.document.id, self.layout, self.paper]
+        label = self.language_label
+        if label and not self.document.id.endswith(f"-{label}"):
+            parts.insert(1, label)
         if self.variant != STANDARD:
             parts.append(self.variant)
         return "-".join(parts)
@@ -63,15 +74,21 @@ class Output:
 
     @property
     def filename(self) -> str:
-        """What a patient sees as an attachment: `Psychodynamic-Therapy-Brochure-Letter.pdf`.
+        """What a patient sees as an attachment: `Psychodynamic-Therapy-Brochure-Letter.pdf`,
+        `Psychodynamic-Therapy-Brochure-ES-Letter.pdf` for the Spanish edition.
 
         Built only from slugs and fixed labels, so it is ASCII, has no spaces and no
         path separators whatever the content says.
         """
         words = [word.capitalize() for word in self.document.id.split("-")]
+        label = self.language_label
+        if label and self.document.id.endswith(f"-{label}") and len(words) > len(label.split("-")):
+            del words[-len(label.split("-")) :]  # said once, after the kind
         if words[-1].lower() == self.kind and len(words) > 1:
             words.pop()  # "…-intake" + "Intake-Form" would say it twice
         words.append(KIND_LABELS[self.kind])
+        if label:
+            words.append(label.upper())
         if self.layout != KIND_LAYOUTS[self.kind][0]:
             words.append(self.layout.capitalize())
         if self.variant != STANDARD:

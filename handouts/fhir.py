@@ -9,6 +9,7 @@ names, so an answer is traced back to the box it came from.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from handouts.intake_answers import ROW, Answer, Reading, Score
@@ -95,7 +96,7 @@ def _instrument_item(field: QuestionnaireInput, instrument: Instrument) -> dict[
     return group
 
 
-def _field_item(field: FormField, instruments: dict[str, Instrument]) -> dict[str, Any]:
+def _field_item(field: FormField, instruments: Mapping[str, Instrument]) -> dict[str, Any]:
     if isinstance(field, QuestionnaireInput):
         return _instrument_item(field, instruments[field.instrument])
     item: dict[str, Any] = {"linkId": field.name, "text": field.label}
@@ -127,7 +128,7 @@ def _field_item(field: FormField, instruments: dict[str, Instrument]) -> dict[st
     return item
 
 
-def questionnaire(intake: Intake, instruments: dict[str, Instrument], base: str) -> dict[str, Any]:
+def questionnaire(intake: Intake, instruments: Mapping[str, Instrument], base: str) -> dict[str, Any]:
     """The Questionnaire of a leaflet's form declaration, as FHIR JSON."""
     return {
         "resourceType": "Questionnaire",
@@ -192,7 +193,7 @@ def _response_item(answer: Answer, intake: Intake) -> dict[str, Any] | None:
     return item
 
 
-def _score_item(score: Score, instruments: dict[str, Instrument]) -> dict[str, Any]:
+def _score_item(score: Score, instruments: Mapping[str, Instrument]) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {
             "linkId": item.name,
@@ -212,7 +213,7 @@ def _score_item(score: Score, instruments: dict[str, Instrument]) -> dict[str, A
 
 
 def questionnaire_response(
-    reading: Reading, intake: Intake, instruments: dict[str, Instrument], base: str
+    reading: Reading, intake: Intake, instruments: Mapping[str, Instrument], base: str
 ) -> dict[str, Any]:
     """The QuestionnaireResponse of one filled copy, as FHIR JSON. Answered items only."""
     by_field: dict[str, dict[str, Any] | None] = {a.name: _response_item(a, intake) for a in reading.answers}

@@ -8,6 +8,7 @@ Nothing here writes anywhere: the answers are a patient's, and go only to the ca
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -196,7 +197,11 @@ def score(field: QuestionnaireInput, instrument: Instrument, section: str, value
 
 
 def read_answers(
-    intake: Intake, instruments: dict[str, Instrument], values: dict[str, str], version: str, date_order: str
+    intake: Intake,
+    instruments: Mapping[str, Instrument],
+    values: dict[str, str],
+    version: str,
+    date_order: str,
 ) -> Reading:
     reading = Reading(intake.id, intake.title, version)
     for section in intake.sections:

@@ -96,6 +96,7 @@ def _fields(output: Output, clinic: str) -> dict[str, str]:
         "paper": output.paper,
         "variant": output.variant,
         "language": document.language,
+        "edition_of": document.translates or document.id,
     }
 
 

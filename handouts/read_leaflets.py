@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from handouts.instrument_versions import InLanguage
 from handouts.intake_answers import ROW, Answer, Reading, read_answers
 from handouts.leaflet_pdf import NotALeaflet, read_leaflet
 from handouts.models.instrument import Instrument
@@ -37,8 +39,12 @@ class Declarations:
     date_orders: dict[str, str]
     """Each leaflet's date order (its string table's `date_order`), by document id."""
 
+    def instruments_for(self, intake: Intake) -> Mapping[str, Instrument]:
+        """The questionnaires as the leaflet printed them, in its language."""
+        return InLanguage(self.instruments, intake.language)
 
-def _declared_fields(intake: Intake, instruments: dict[str, Instrument]) -> set[str]:
+
+def _declared_fields(intake: Intake, instruments: Mapping[str, Instrument]) -> set[str]:
     return {name for _, field in intake.fields() for name in pdf_field_names(field, instruments)}
 
 
@@ -66,14 +72,15 @@ def read_one(path: Path, declarations: Declarations) -> tuple[Reading, Intake]:
             f"declares version {intake.version}; read it with --content pointing at a content "
             f"folder that declares version {leaflet.version}"
         )
-    missing = _declared_fields(intake, declarations.instruments) - leaflet.values.keys()
+    missing = _declared_fields(intake, declarations.instruments_for(intake)) - leaflet.values.keys()
     if missing:
         raise Refused(
             f"{path}: its form fields differ from version {intake.version} of '{intake.id}' "
             f"(it lacks {', '.join(sorted(missing)[:3])}); was the content changed without a new version?"
         )
     order = declarations.date_orders[intake.id]
-    return read_answers(intake, declarations.instruments, leaflet.values, leaflet.version, order), intake
+    instruments = declarations.instruments_for(intake)
+    return read_answers(intake, instruments, leaflet.values, leaflet.version, order), intake
 
 
 def alert_lines(reading: Reading) -> list[str]:
@@ -158,10 +165,12 @@ def _fhir(readings: list[tuple[Reading, Intake]], declarations: Declarations) ->
     for _, intake in readings:
         if intake.id not in seen:
             seen.add(intake.id)
-            entries.append(questionnaire(intake, declarations.instruments, declarations.website))
+            entries.append(questionnaire(intake, declarations.instruments_for(intake), declarations.website))
     for reading, intake in readings:
         entries.append(
-            questionnaire_response(reading, intake, declarations.instruments, declarations.website)
+            questionnaire_response(
+                reading, intake, declarations.instruments_for(intake), declarations.website
+            )
         )
     return bundle(entries)
 

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from handouts.catalog import Output
+from handouts.instrument_versions import InLanguage
 from handouts.models import Clinic, Reference, UiStrings
 from handouts.models.instrument import Instrument
 from handouts.panels import PanelMap, load_panel_map, place
@@ -86,7 +87,7 @@ class HtmlRenderer:
             "t": strings,
             "output": output,
             "refs": ReferenceIndex(document.references),
-            "instruments": instruments,
+            "instruments": InLanguage(instruments, document.language),
             "notes_pages": notes_pages,
             "logo_url": (content_root / clinic.logo).resolve().as_uri() if clinic.logo else None,
         }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,6 +18,7 @@ from handouts.catalog import PAPERS, Paper
 from handouts.content_rules import document_rules
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 from handouts.glyphs import undrawable
+from handouts.instrument_versions import ENGLISH, InLanguage, candidates
 from handouts.models import Brochure, Clinic, UiStrings
 from handouts.models.clinic import CrisisNumber, Email, EmergencyNumber, HexColour, Phone
 from handouts.models.common import (
@@ -34,6 +35,7 @@ from handouts.models.instrument import Instrument
 from handouts.models.intake import ColumnName, FieldName, FormField, Intake, QuestionnaireInput
 from handouts.models.locale import LocaleTag, document_locale
 from handouts.models.sections import SectionName
+from handouts.parity import check_translations
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
 
 if TYPE_CHECKING:
@@ -264,7 +266,7 @@ def load_tables(folder: Path, model: type[M]) -> tuple[dict[str, M], list[Diagno
     return tables, problems
 
 
-def pdf_field_names(field: FormField, instruments: dict[str, Instrument]) -> list[str]:
+def pdf_field_names(field: FormField, instruments: Mapping[str, Instrument]) -> list[str]:
     """The PDF form fields one declared field makes."""
     if isinstance(field, QuestionnaireInput):
         instrument = instruments[field.instrument]
@@ -279,16 +281,26 @@ def check_form(intake: Intake, source: SourceFile, instruments: dict[str, Instru
     """Known instruments, and no two fields that would share a PDF field name."""
     problems = []
     owners: dict[str, FieldPath] = {}
+    in_language = InLanguage(instruments, intake.language)
     for path, field in intake.fields():
         if isinstance(field, QuestionnaireInput) and field.instrument not in instruments:
-            known = ", ".join(sorted(instruments))
+            known = ", ".join(sorted(InLanguage(instruments, ENGLISH)))
             problems.append(
                 source.problem(
                     (*path, "instrument"), f"unknown instrument '{field.instrument}' (have: {known})"
                 )
             )
             continue
-        for name in pdf_field_names(field, instruments):
+        if isinstance(field, QuestionnaireInput) and field.instrument not in in_language:
+            files = " or ".join(f"{stem}.yaml" for stem in candidates(field.instrument, intake.language))
+            message = (
+                f"no word-for-word '{intake.language}' version of {instruments[field.instrument].name} "
+                f"is stored (handouts/instruments/{files}, with its source and credit line); "
+                "a leaflet never prints a questionnaire in another language than its own"
+            )
+            problems.append(source.problem((*path, "instrument"), message))
+            continue
+        for name in pdf_field_names(field, in_language):
             if name in owners:
                 first = format_field_path(owners[name])
                 problems.append(
@@ -401,6 +413,9 @@ def validate(
     clashes = _same_ids(parsed)
     problems += clashes
     failed |= {problem.file for problem in clashes}
+    mismatches = check_translations(parsed, failed)
+    problems += mismatches
+    failed |= {problem.file for problem in mismatches}
     documents = [
         ValidDocument(document, source, locales[source.display])
         for document, source in parsed

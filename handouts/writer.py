@@ -50,6 +50,9 @@ class ManifestEntry:
     paper: str
     variant: str
     language: str
+    edition_of: str
+    """The document id of the original: its own for an original, the one it translates for
+    a translation. Editions of one topic share it and sit together in the manifest."""
     clinic: str
     path: str
     pages: int
@@ -72,7 +75,18 @@ def read_manifest(folder: Path) -> dict[str, ManifestEntry]:
         return {}
 
 
+def manifest_order(entry: ManifestEntry) -> tuple[str, ...]:
+    """By topic, then kind, then each original with its editions (English first), then id."""
+    return (
+        entry.topic,
+        entry.kind,
+        entry.edition_of,
+        "" if entry.language.split("-")[0] == "en" else entry.language,
+        entry.id,
+    )
+
+
 def write_manifest(folder: Path, entries: list[ManifestEntry]) -> Path:
-    documents = [asdict(entry) for entry in sorted(entries, key=lambda entry: entry.id)]
+    documents = [asdict(entry) for entry in sorted(entries, key=manifest_order)]
     text = json.dumps({"documents": documents}, indent=2, ensure_ascii=False) + "\n"
     return write_atomic(folder, MANIFEST, text.encode("utf-8"))

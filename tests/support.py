@@ -6,6 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pypdf
+import yaml
+
+from handouts.paths import CONTENT_DIR, TEMPLATES_DIR
 
 CLINIC_YAML = """\
 name: Test Clinic
@@ -81,3 +84,22 @@ def page_texts(pdf: Path) -> list[str]:
 def one_line(text: str) -> str:
     """Text with line breaks and runs of spaces folded, for phrase searches."""
     return " ".join(text.split())
+
+
+def shipped_source(entry: dict) -> dict:
+    """The shipped content file a manifest entry was built from: the one of its kind, topic
+    and language (a topic has an English original and editions in other languages)."""
+    for path in sorted(CONTENT_DIR.glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        if (data.get("kind"), data.get("topic"), data.get("language", "en")) == (
+            entry["kind"],
+            entry["topic"],
+            entry["language"],
+        ):
+            return data
+    raise AssertionError(f"no content file for {entry['id']}")
+
+
+def shipped_strings(language: str) -> dict:
+    """The fixed wording a shipped document in `language` prints."""
+    return yaml.safe_load((TEMPLATES_DIR / "strings" / f"{language}.yaml").read_text())

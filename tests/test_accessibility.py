@@ -27,7 +27,7 @@ from page import ValidationProfile, validate_pdf, validate_pdf_bytes
 from handouts.build import BuildSettings, build
 from handouts.paths import CONTENT_DIR
 from handouts.typeset.typesetter import pdf_options
-from tests.support import write
+from tests.support import shipped_source, write
 
 ACCESSIBLE_VARIANTS = ("standard", "large-print")
 PRINT_SHOP = "print-shop"
@@ -56,11 +56,7 @@ def accessible(output: Path) -> list[dict]:
 
 def source_of(entry: dict) -> dict:
     """The content file a manifest entry was built from."""
-    for path in sorted(CONTENT_DIR.glob("*/*.yaml")):
-        data = yaml.safe_load(path.read_text())
-        if data.get("kind", "brochure") == entry["kind"] and data.get("topic") == entry["topic"]:
-            return data
-    raise AssertionError(f"no content file for {entry['id']}")
+    return shipped_source(entry)
 
 
 def kids(element: pikepdf.Object) -> list[pikepdf.Object]:

@@ -13,7 +13,7 @@ import yaml
 
 from handouts.models import Brochure
 from handouts.paths import CONTENT_DIR
-from tests.support import one_line, page_texts
+from tests.support import one_line, page_texts, shipped_source, shipped_strings
 
 PAPER_POINTS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89)}
 BROCHURES = sorted((CONTENT_DIR / "brochures").glob("*.yaml"))
@@ -26,13 +26,18 @@ def manifest(output: Path) -> list[dict]:
 
 def test_every_brochure_is_built_on_both_papers(shipped_build: Path) -> None:
     entries = manifest(shipped_build)
-    ids = {yaml.safe_load(path.read_text())["id"] for path in BROCHURES}
-    assert len(ids) >= 2
-    built = {
-        (e["topic"], e["paper"]) for e in entries if e["kind"] == "brochure" and e["layout"] == "booklet"
+    editions = {
+        (data["topic"], data.get("language", "en"))
+        for data in map(yaml.safe_load, map(Path.read_text, BROCHURES))
     }
-    for document_id in ids:
-        assert {(document_id, "letter"), (document_id, "a4")} <= built
+    assert len(editions) >= 4  # two topics, each in English and Spanish
+    built = {
+        (e["topic"], e["language"], e["paper"])
+        for e in entries
+        if e["kind"] == "brochure" and e["layout"] == "booklet"
+    }
+    for topic, language in editions:
+        assert {(topic, language, "letter"), (topic, language, "a4")} <= built
 
 
 def test_manifest_describes_each_file(shipped_build: Path) -> None:
@@ -46,6 +51,7 @@ def test_manifest_describes_each_file(shipped_build: Path) -> None:
             "paper",
             "variant",
             "language",
+            "edition_of",
             "clinic",
             "path",
             "pages",
@@ -110,25 +116,25 @@ def test_only_the_bundled_font_is_embedded(shipped_build: Path) -> None:
 
 def test_reader_sees_cover_key_points_help_and_contact(shipped_build: Path) -> None:
     for entry in brochure_entries(shipped_build):
-        source = yaml.safe_load((CONTENT_DIR / "brochures" / f"{entry['topic']}.yaml").read_text())
+        source, t = shipped_source(entry), shipped_strings(entry["language"])
         pages = [one_line(text) for text in page_texts(shipped_build / entry["path"])]
         cover, back = pages[0], pages[-1]
         assert one_line(source["title"]) in cover
         assert CLINIC["name"] in cover
-        assert cover.index(one_line(source["purpose"])) < cover.index("Key points")
+        assert cover.index(one_line(source["purpose"])) < cover.index(t["key_points"])
         assert one_line(source["key_points"][0]) in cover
         # Help ends the body's last page when it has room there (no page is left mostly blank).
         end = " ".join(pages[-2:])
-        assert "Get help now" in end and end.index("Get help now") > end.find("References")
-        assert "Call or text 988" in end
-        assert "call 911" in end
+        assert t["get_help_now"] in end and end.index(t["get_help_now"]) > end.find(t["references"])
+        assert f"{t['call_or_text']} 988" in end
+        assert f"{t['emergency']} 911" in end
         assert CLINIC["phone"] in end and CLINIC["email"] in end
-        assert "Psychiatrist (MD)" in back
+        assert source["review"]["reviewer_role"] in back
 
 
 def test_references_link_to_pubmed(shipped_build: Path) -> None:
     for entry in brochure_entries(shipped_build):
-        source = yaml.safe_load((CONTENT_DIR / "brochures" / f"{entry['topic']}.yaml").read_text())
+        source = shipped_source(entry)
         reader = pypdf.PdfReader(shipped_build / entry["path"])
         links = {
             annotation.get_object()["/A"].get("/URI")
@@ -140,12 +146,12 @@ def test_references_link_to_pubmed(shipped_build: Path) -> None:
             if "pmid" in reference:
                 assert f"https://pubmed.ncbi.nlm.nih.gov/{reference['pmid']}/" in links
         text = one_line(" ".join(page_texts(shipped_build / entry["path"])))
-        assert "References" in text
+        assert shipped_strings(entry["language"])["references"] in text
 
 
 def test_every_section_heading_is_in_the_pdf_in_order(shipped_build: Path) -> None:
     for entry in brochure_entries(shipped_build):
-        raw = yaml.safe_load((CONTENT_DIR / "brochures" / f"{entry['topic']}.yaml").read_text())
+        raw = shipped_source(entry)
         brochure = Brochure.model_validate(raw)
         text = one_line(" ".join(page_texts(shipped_build / entry["path"])))
         positions = [text.index(one_line(section.heading)) for section in brochure.sections.values()]

@@ -16,7 +16,7 @@ PSYCHODYNAMIC = "Psychodynamic-Therapy-Brochure"
 
 KETAMINE_BOOKLET_FACTS = (
     # who should not have it, and which items are Spravato label facts or the clinic's rules
-    "Items 1 to 4 are Spravato label facts. Item 5 is our rule, and so is this list for ketamine by vein or muscle.",
+    "The first 4 items are Spravato label facts. The last one is our rule, and so is this list for ketamine by vein or muscle.",
     "bulging or weak blood vessel (aneurysm) in your brain, chest, belly, arms or legs",
     "tangle of blood vessels (arteriovenous malformation)",
     "You have had bleeding in the brain.",
@@ -80,7 +80,7 @@ def links(pdf: Path) -> set[str]:
 KETAMINE_TRIFOLD_FACTS = (
     "What is this pairing?",
     # the safety box: which facts are the label's, who should not have it, urgent signs
-    "Items 1 to 4 are Spravato label facts. Item 5 is our rule",
+    "The first 4 items are Spravato label facts. The last one is our rule",
     "Who should not have it",
     "You have had bleeding in the brain.",
     "You are allergic to ketamine, esketamine or what is in them.",

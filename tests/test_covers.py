@@ -12,7 +12,7 @@ import yaml
 
 from handouts.build import BuildSettings, build
 from handouts.paths import CONTENT_DIR
-from tests.support import write
+from tests.support import shipped_source, write
 from tests.test_accessibility import LOGO, accessible, elements, kids, role
 
 CLINIC = yaml.safe_load((CONTENT_DIR / "clinic.yaml").read_text())
@@ -35,11 +35,7 @@ def test_every_cover_reads_band_title_category_purpose(shipped_build: Path) -> N
     for entry in accessible(shipped_build):
         if entry["kind"] != "brochure":
             continue
-        source = next(
-            yaml.safe_load(p.read_text())
-            for p in (CONTENT_DIR / "brochures").glob("*.yaml")
-            if yaml.safe_load(p.read_text())["topic"] == entry["topic"]
-        )
+        source = shipped_source(entry)
         pdf = pypdfium2.PdfDocument(shipped_build / entry["path"])
         # The tri-fold's front cover is on its first sheet, as the booklet's is on page 1.
         page = pdf[0]

@@ -27,8 +27,18 @@ def diagrams(path: Path) -> list[dict]:
     return [section["diagram"] for section in data["sections"].values() if "diagram" in section]
 
 
-def booklets(output: Path, topic: str) -> list[dict]:
-    found = [e for e in accessible(output) if e["topic"] == topic and e["layout"] == "booklet"]
+def edition(path: Path) -> tuple[str, str]:
+    """The topic and language of a brochure file: which outputs it made."""
+    data = yaml.safe_load(path.read_text())
+    return data["topic"], data.get("language", "en")
+
+
+def booklets(output: Path, path: Path) -> list[dict]:
+    found = [
+        e
+        for e in accessible(output)
+        if (e["topic"], e["language"]) == edition(path) and e["layout"] == "booklet"
+    ]
     assert {e["variant"] for e in found} == {"standard", "large-print"}
     return found
 
@@ -40,8 +50,7 @@ def test_every_shipped_brochure_has_a_diagram(path: Path) -> None:
 
 def test_steps_read_in_order_in_every_booklet(shipped_build: Path) -> None:
     for path in BROCHURES:
-        topic = yaml.safe_load(path.read_text())["topic"]
-        for entry in booklets(shipped_build, topic):
+        for entry in booklets(shipped_build, path):
             text = one_line(" ".join(page_texts(shipped_build / entry["path"])))
             for diagram in diagrams(path):
                 at = text.index(diagram["caption"])
@@ -92,8 +101,7 @@ def test_a_diagram_is_a_list_named_by_its_caption_in_the_structure_tree(shipped_
     """Screen readers get the caption (the diagram's accessible name), then the steps as a
     list of as many items; the icons are artifacts, never an unnamed Figure."""
     for path in BROCHURES:
-        topic = yaml.safe_load(path.read_text())["topic"]
-        for entry in booklets(shipped_build, topic):
+        for entry in booklets(shipped_build, path):
             with pikepdf.open(shipped_build / entry["path"]) as pdf:
                 texts = {page.obj.objgen: marked_texts(page) for page in pdf.pages}
                 tree = list(elements(pdf))
@@ -118,9 +126,10 @@ def test_a_diagram_is_a_list_named_by_its_caption_in_the_structure_tree(shipped_
 
 def test_the_tri_fold_leaves_the_diagram_to_the_booklet(shipped_build: Path) -> None:
     for path in BROCHURES:
-        topic = yaml.safe_load(path.read_text())["topic"]
         trifold = next(
-            e for e in accessible(shipped_build) if e["topic"] == topic and e["layout"] == "trifold"
+            e
+            for e in accessible(shipped_build)
+            if (e["topic"], e["language"]) == edition(path) and e["layout"] == "trifold"
         )
         text = one_line(" ".join(page_texts(shipped_build / trifold["path"])))
         assert all(diagram["caption"] not in text for diagram in diagrams(path))

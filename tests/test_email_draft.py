@@ -372,6 +372,7 @@ def test_clinic_name_with_punctuation_is_quoted_in_from() -> None:
         "letter",
         "standard",
         "en",
+        "a",
         "oneil-park",
         "A.pdf",
         1,

@@ -120,7 +120,7 @@ def test_a_new_language_is_a_string_table_in_the_content_folder(content: Path, t
     output = tmp_path / "o"
     report = build(BuildSettings(content=content, output=output), **QUIET)
     assert report.exit_code == 0, report.problems + report.internal_errors
-    pages = [one_line(text) for text in page_texts(output / "Alpha-Brochure-Letter.pdf")]
+    pages = [one_line(text) for text in page_texts(output / "Alpha-Brochure-ES-Letter.pdf")]
     assert "Puntos clave" in pages[0]
     assert f"Página 2 de {len(pages)}" in pages[1]
     assert "Revisado: 1 de noviembre de 2026" in pages[-1]  # the review date is on the back page
@@ -134,5 +134,5 @@ def test_language_without_string_table_is_a_content_error(content: Path, tmp_pat
     report = build(BuildSettings(content=content, output=tmp_path / "o"), **QUIET)
     assert report.exit_code == 1
     assert [str(p).split(": ", 1)[1] for p in report.problems] == [
-        "language: no string table for 'fr' (have: en)"
+        "language: no string table for 'fr' (have: en, es)"
     ]

@@ -15,7 +15,7 @@ from weasyprint import HTML
 from handouts.cli import main
 from handouts.pagination import problems
 from handouts.typeset.measure import measure
-from tests.support import one_line, page_texts, write
+from tests.support import one_line, page_texts, shipped_strings, write
 
 PAGE = "@page { size: 300px 240px; margin: 20px 10px 40px; }"
 WORDS = "One line of words that wraps. " * 3
@@ -239,14 +239,19 @@ def test_footer_reads_short_title_and_page_x_of_y_and_the_back_page_the_review_d
         "psychodynamic-therapy-with-ketamine": "Therapy alongside ketamine",
         "psychodynamic-therapy-intake": "Starting psychodynamic therapy",
         "psychodynamic-therapy-with-ketamine-intake": "Therapy alongside ketamine",
+        "psychodynamic-therapy-es": "Terapia psicodinámica",
+        "psychodynamic-therapy-with-ketamine-es": "Terapia junto con ketamina",
     }
+    reviewed = {"en": "Reviewed: November 1, 2026", "es": "Revisado: 1 de noviembre de 2026"}
     for entry in _flowing(shipped_build):
         document_id = entry["id"].split(f"-{entry['layout']}-")[0]
+        t = shipped_strings(entry["language"])
         pages = [one_line(text) for text in page_texts(shipped_build / entry["path"])]
         first = 2 if entry["layout"] == "booklet" else 1
         for number, text in enumerate(pages[first - 1 :], start=first):
-            assert f"{titles[document_id]} · Page {number} of {len(pages)}" in text, (entry["path"], number)
-        assert "Reviewed: November 1, 2026" in pages[-1]
+            footer = f"{titles[document_id]} · {t['page']} {number} {t['page_of']} {len(pages)}"
+            assert footer in text, (entry["path"], number)
+        assert reviewed[entry["language"]] in pages[-1]
 
 
 def test_no_text_within_three_eighths_of_an_inch_of_a_sheet_edge(shipped_build: Path) -> None:

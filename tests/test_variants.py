@@ -18,6 +18,7 @@ from handouts.cli import main
 from handouts.contrast import contrast_ratio, greyscale
 from handouts.models import BrandColours
 from handouts.reader import display_path
+from tests.support import shipped_strings
 
 BLEED_POINTS = 3 * 72 / 25.4
 MIN_TEXT_INSIDE_TRIM_POINTS = 4 * 72 / 25.4
@@ -249,15 +250,16 @@ def test_print_shop_booklets_have_a_multiple_of_4_pages_padded_with_notes(shippe
     for entry in entries(shipped_build, variant="print-shop", layout="booklet"):
         texts = [page.extract_text() for page in pypdf.PdfReader(shipped_build / entry["path"]).pages]
         assert len(texts) == entry["pages"] and len(texts) % 4 == 0, (entry["path"], len(texts))
-        assert "Get help now" in texts[-1] and "Contact us" in texts[-1]
-        notes = [text for text in texts if "Notes" in text.split()]
+        t = shipped_strings(entry["language"])
+        assert t["get_help_now"] in texts[-1] and t["contact_us"] in texts[-1]
+        notes = [text for text in texts if t["notes"] in text.split()]
         [standard] = [
             e
             for e in entries(shipped_build, variant="standard", layout="booklet", paper=entry["paper"])
-            if e["topic"] == entry["topic"]
+            if (e["topic"], e["language"]) == (entry["topic"], entry["language"])
         ]
         standard_pages = pypdf.PdfReader(shipped_build / standard["path"]).pages
-        assert not any("Notes" in page.extract_text().split() for page in standard_pages)
+        assert not any(t["notes"] in page.extract_text().split() for page in standard_pages)
         assert len(notes) < 4
         for text in notes:
             # The heading, the sample mark and the running footer: nothing else.

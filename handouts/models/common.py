@@ -158,6 +158,11 @@ class DocumentBase(StrictModel):
         description="Where this document differs from the clinic's locale, e.g. 'es-US': its language "
         "and country (date order, spelling). Its language must be the document's `language`.",
     )
+    translates: Slug | None = Field(
+        default=None,
+        description="The id of the document this one translates (an edition in another language): "
+        "the build checks that both have the same sections, lists, references and version.",
+    )
     title: ShortText
     short_title: ShortText | None = Field(
         default=None,
