@@ -20,7 +20,7 @@ lint:
 	$(PYTHON) -m ruff check .
 
 bench:
-	bash scripts/bootstrap.sh
+	bash scripts/bootstrap.sh bench
 	$(PYTHON) scripts/bench.py
 
 schema:

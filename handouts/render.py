@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,12 @@ def _long_date(value: dt.date, strings: UiStrings) -> str:
 def _as_value_and_text(values: Iterable[str]) -> list[tuple[str, str]]:
     """Options whose export value is their own text."""
     return [(value, value) for value in values]
+
+
+_BETWEEN_LINES_OF_TAGS = re.compile(r">\s*\n\s*<")
+"""The templates put tags on lines of their own. A line break between two tags becomes a
+text node that WeasyPrint parses and boxes before it drops it as white space between
+blocks; the templates write every space that shows between inline elements on one line."""
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -96,4 +103,4 @@ class HtmlRenderer:
             panel_plan = place(panel_map, document)
             context["panels"] = panel_plan.panels
             context["refs"] = ReferenceIndex(list(panel_plan.references))
-        return template.render(context)
+        return _BETWEEN_LINES_OF_TAGS.sub("><", template.render(context))

@@ -5,13 +5,19 @@
 (c) naive loop: the same final HTML rendered one document at a time by the `weasyprint`
     command, a fresh process and WeasyPrint set-up per document, as a user calling
     WeasyPrint directly would,
+(f) one Chromium, started once and kept open (Debian's package, driven by Playwright),
+    printing the same final HTML two tabs at a time; skipped, with the reason, when the
+    `bench` extra or the chromium package is missing,
 (d) peak memory (summed RSS of the build's process tree) during a second cold build,
 (e) one personalised copy of the Letter intake leaflet (`handouts personalise`'s fill of
     the built PDF's form fields) against a full render of the same leaflet, both in this
-    process with everything loaded (the render with its fonts and stylesheets warm).
-Timings are the median of three rounds, each running a, b and c in turn, so that a slow
-spell of a shared machine touches all three. Prints the figures and the ratios a/c and
-b/a. Not a test: timings vary by machine.
+    process with everything loaded (the render with its fonts and stylesheets warm),
+(g) the Letter intake leaflet against the Letter booklet of the same page count, warm
+    renders in this process, alternated.
+The final HTML is what the build gives WeasyPrint, saved from a render in this process
+(scripts/final_html.py). Timings are the median of the rounds, each running a, f, b and
+c in turn, so that a slow spell of a shared machine touches all of them; each figure
+also shows its runs, and a/f its value in each round. Not a test: timings vary by machine.
 """
 
 from __future__ import annotations
@@ -28,18 +34,21 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from handouts.brand import brand_stylesheet  # noqa: E402
-from handouts.build import BuildSettings  # noqa: E402
-from handouts.catalog import plan  # noqa: E402
-from handouts.paths import CONTENT_DIR, STYLES_DIR, TEMPLATES_DIR  # noqa: E402
-from handouts.pipeline import load_content  # noqa: E402
-from handouts.render import HtmlRenderer  # noqa: E402
-from handouts.styles_plan import BRAND_SHEET, stylesheet_names  # noqa: E402
+import chromium_print  # noqa: E402
+from final_html import FinalHtml, render_setup, save_final_html  # noqa: E402
+
+from handouts import worker  # noqa: E402
+from handouts.catalog import Output  # noqa: E402
+from handouts.paths import TEMPLATES_DIR  # noqa: E402
 from handouts.typeset.typesetter import pdf_options  # noqa: E402
 
 ROUNDS = 3
 LEAFLET = "psychodynamic-therapy-intake-leaflet-letter"
+BOOKLET = "psychodynamic-therapy-booklet-letter"
+"""A booklet of the leaflet's page count (11 pages each)."""
+WARM_ROUNDS = 5
 FILLS = 50
+TABS = 2
 PYTHON = sys.executable
 WEASYPRINT = str(Path(PYTHON).with_name("weasyprint"))
 
@@ -93,31 +102,21 @@ def timed(command: list[str], watch_memory: bool = False) -> tuple[float, int]:
     return seconds, peak
 
 
-def naive_commands(workdir: Path) -> list[list[str]]:
+def naive_commands(saved: list[FinalHtml], folder: Path) -> list[list[str]]:
     """One `weasyprint` command per document, on the final HTML our templates make."""
-    content, problems = load_content(BuildSettings(content=CONTENT_DIR, output=workdir))
-    if problems or content.clinic is None:
-        raise SystemExit("content has problems: run the build first")
-    brand = workdir / "brand.css"
-    brand.write_text(brand_stylesheet(content.clinic.brand))
-    renderer = HtmlRenderer(TEMPLATES_DIR)
     commands = []
-    for output in plan(content.documents, content.papers):
-        strings = content.strings[output.source.locale]
-        clinic = content.clinic.localised(output.source.locale)
-        html = workdir / f"{output.id}.html"
-        html.write_text(renderer.render(output, clinic, strings, content.instruments, CONTENT_DIR))
+    for final in saved:
         command = [WEASYPRINT, "--base-url", TEMPLATES_DIR.as_uri() + "/"]
-        for name in stylesheet_names(STYLES_DIR, output.layout, output.paper, output.variant):
-            command += ["--stylesheet", str(brand if name == BRAND_SHEET else STYLES_DIR / name)]
-        options = pdf_options(output.variant)
+        for sheet in final.stylesheets:
+            command += ["--stylesheet", str(sheet)]
+        options = pdf_options(final.output.variant)
         if options.get("pdf_forms"):
             command.append("--pdf-forms")
         if options.get("pdf_variant"):
             command += ["--pdf-variant", options["pdf_variant"]]
         if options.get("pdf_tags"):
             command.append("--pdf-tags")
-        commands.append([*command, str(html), str(workdir / f"{output.id}.pdf")])
+        commands.append([*command, str(final.html), str(folder / f"{final.output.id}.pdf")])
     return commands
 
 
@@ -128,26 +127,40 @@ def run_naive(commands: list[list[str]]) -> float:
     return time.perf_counter() - start
 
 
-def personalise_vs_render() -> tuple[float, float]:
-    """Median seconds of one personalised copy and of one full render of the same leaflet."""
-    import uuid
+def _by_id(outputs: list[Output], output_id: str) -> Output:
+    (output,) = [o for o in outputs if o.id == output_id]
+    return output
 
-    from handouts import worker
+
+def warm_render(output: Output) -> tuple[float, float, bytes]:
+    """Wall and CPU seconds of one render in this process's started worker, and the PDF."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    data = worker.render(output).data or b""
+    return time.perf_counter() - wall, time.process_time() - cpu, data
+
+
+def leaflet_vs_booklet(outputs: list[Output]) -> dict[str, list[float]]:
+    """Warm renders of the leaflet and the booklet, alternated: wall and CPU seconds."""
+    leaflet, booklet = _by_id(outputs, LEAFLET), _by_id(outputs, BOOKLET)
+    runs: dict[str, list[float]] = {
+        f"{name} {clock}": [] for name in ("leaflet", "booklet") for clock in ("wall", "cpu")
+    }
+    for _ in range(WARM_ROUNDS):
+        for name, output in (("leaflet", leaflet), ("booklet", booklet)):
+            wall, cpu, _ = warm_render(output)
+            runs[f"{name} wall"].append(wall)
+            runs[f"{name} cpu"].append(cpu)
+    return runs
+
+
+def personalise_vs_render(outputs: list[Output]) -> tuple[float, float]:
+    """Median seconds of one personalised copy and of one full render of the same leaflet."""
     from handouts.leaflet_pdf import fill_text_fields
 
-    content, _ = load_content(BuildSettings(content=CONTENT_DIR, output=PROJECT / "output"))
-    assert content.clinic is not None
-    (output,) = [o for o in plan(content.documents, content.papers) if o.id == LEAFLET]
-    setup = worker.RenderSetup(
-        TEMPLATES_DIR, STYLES_DIR, CONTENT_DIR, content.clinic, content.strings, content.instruments,
-        build_id=uuid.uuid4().hex,
-    )  # fmt: skip
     renders, blank = [], b""
-    for _ in range(ROUNDS + 1):  # the first render warms fonts and stylesheets; not counted
-        start = time.perf_counter()
-        blank = worker.render_with(setup, output).data or b""
-        renders.append(time.perf_counter() - start)
-    worker.stop()
+    for _ in range(ROUNDS):
+        seconds, _, blank = warm_render(_by_id(outputs, LEAFLET))
+        renders.append(seconds)
     values = {
         "full_name": "Sample Patient", "date_of_birth": "01/02/1980",
         "appointment": "Tuesday 4 May, 10:00", "clinician": "Sample Clinician",
@@ -157,32 +170,68 @@ def personalise_vs_render() -> tuple[float, float]:
         start = time.perf_counter()
         fill_text_fields(blank, values)
         fills.append(time.perf_counter() - start)
-    return statistics.median(fills), statistics.median(renders[1:])
+    return statistics.median(fills), statistics.median(renders)
 
 
 def main() -> None:
     cores = os.cpu_count() or 1
-    cold, rebuild, naive = [], [], []
+    cold, rebuild, naive, chromium = [], [], [], []
+    without_chromium = chromium_print.missing()
     with tempfile.TemporaryDirectory(prefix="handouts-bench-") as temp:
         folder = Path(temp)
-        commands = naive_commands(folder)
+        setup, outputs = render_setup(folder / "setup")
+        worker.start(setup)
+        saved = save_final_html(setup, outputs, folder)  # also warms fonts and stylesheets
+        warm = leaflet_vs_booklet(outputs)
+        fill, render = personalise_vs_render(outputs)
+        worker.stop()
+        commands = naive_commands(saved, folder)
+        # Longest first, as the build sends them, so neither tab waits alone at the end.
+        pages = [final.standalone for final in sorted(saved, key=lambda final: -final.pages)]
+        browser = None if without_chromium else chromium_print.OpenChromium()
+        chromium_pages: list[int] = []
         build = [PYTHON, "generate.py", "--output", str(folder / "out")]
-        for _ in range(ROUNDS):
-            cold.append(timed([*build, "--force"])[0])
-            rebuild.append(timed(build)[0])
-            naive.append(run_naive(commands))
+        try:
+            for _ in range(ROUNDS):
+                cold.append(timed([*build, "--force"])[0])
+                if browser is not None:
+                    seconds, chromium_pages = browser.print_all(pages, TABS)
+                    chromium.append(seconds)
+                rebuild.append(timed(build)[0])
+                naive.append(run_naive(commands))
+        finally:
+            if browser is not None:
+                browser.close()
         # Memory is sampled in a run of its own: the sampler's own work would slow (a).
         _, peak = timed([PYTHON, "generate.py", "--output", str(folder / "memory")], watch_memory=True)
     a, b, c = (statistics.median(runs) for runs in (cold, rebuild, naive))
-    fill, render = personalise_vs_render()
-    print(f"machine: {cores} cores; catalogue: {len(commands)} PDFs; median of {ROUNDS} rounds")
+    print(f"machine: {cores} cores; catalogue: {len(commands)} PDFs; median of {ROUNDS} rounds (runs)")
     print(f"(a) cold full build:       {a:6.2f} s   ({_runs(cold)})")
     print(f"(b) no-change rebuild:     {b:6.2f} s   ({_runs(rebuild)})")
     print(f"(c) naive WeasyPrint loop: {c:6.2f} s   ({_runs(naive)})")
+    if browser is not None:
+        f = statistics.median(chromium)
+        ratios = [one / other for one, other in zip(cold, chromium, strict=True)]
+        print(f"(f) one open Chromium:     {f:6.2f} s   ({_runs(chromium)}; {TABS} tabs; started once in "
+              f"{browser.launch_seconds:.2f} s, not counted; {sum(chromium_pages)} pages against our "
+              f"{sum(final.pages for final in saved)})")  # fmt: skip
+        print(f"a/f = {a / f:.2f} (per round {_runs(ratios)}; aim <= 1.0)")
+    else:
+        print(f"(f) one open Chromium:     skipped: {without_chromium}")
     print(f"(d) peak memory, cold:     {peak / 2**20:6.0f} MB")
     print(f"(e) personalised copy:     {fill * 1000:6.1f} ms  vs a full render of it {render * 1000:.0f} ms")
+    leaflet_cpu, booklet_cpu = statistics.median(warm["leaflet cpu"]), statistics.median(warm["booklet cpu"])
+    print(f"(g) intake leaflet:        {leaflet_cpu * 1000:6.0f} ms CPU ({_ms(warm['leaflet cpu'])}; wall "
+          f"{_ms(warm['leaflet wall'])})")  # fmt: skip
+    print(f"    booklet, same pages:   {booklet_cpu * 1000:6.0f} ms CPU ({_ms(warm['booklet cpu'])}; wall "
+          f"{_ms(warm['booklet wall'])})")  # fmt: skip
     print(f"a/c = {a / c:.3f} (target <= 0.2); b/a = {b / a:.3f} (target <= 0.05); "
-          f"render/copy = {render / fill:.0f} (target >= 50)")  # fmt: skip
+          f"render/copy = {render / fill:.0f} (target >= 50); "
+          f"leaflet/booklet = {leaflet_cpu / booklet_cpu:.2f} CPU (aim <= 1.3)")  # fmt: skip
+
+
+def _ms(seconds: list[float]) -> str:
+    return ", ".join(f"{value * 1000:.0f}" for value in seconds)
 
 
 def _runs(seconds: list[float]) -> str:

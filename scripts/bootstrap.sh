@@ -22,6 +22,11 @@ missing_debian_packages() {
         command -v node >/dev/null || wanted+=(nodejs)
         command -v npm >/dev/null || wanted+=(npm)
     fi
+    if [ "$EXTRAS" = bench ]; then
+        # make bench measures our build against one open Chromium (Debian's, driven by
+        # Playwright from the bench extra, which never downloads a browser of its own).
+        command -v chromium >/dev/null || wanted+=(chromium)
+    fi
     echo "${wanted[@]:-}"
 }
 
