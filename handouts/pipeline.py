@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from handouts import review_dates, worker
 from handouts.catalog import Output, filename_clashes, plan, select
+from handouts.catalogue_page import INDEX_PAGE, PAGE_TEMPLATES, about, stage_catalogue, thumbnail_name
 from handouts.diagnostics import Diagnostic
 from handouts.glyphs import drawable_characters
 from handouts.incremental import (
@@ -224,6 +225,7 @@ class Plan:
             build_id=uuid.uuid4().hex,
         )
         environment = environment_digest()
+        new_pdfs: dict[str, bytes] = {}
         for output, rendered in render_all(todo, setup, settings.jobs, self.executor):
             if rendered.data is not None and rendered.environment != environment:
                 rendered.data = None
@@ -235,12 +237,13 @@ class Plan:
                 feedback.step("failed", output.filename)
                 continue
             folder.stage(output.filename, rendered.data)
+            new_pdfs[output.filename] = rendered.data
             entry = entry_for(
                 _fields(output, content.clinic.id), output.filename, rendered.data, rendered.pages
             )
             inputs = _inputs(output, rendered, settings, self.roots, self.validation)
             records[output.id] = CacheRecord(
-                _source_name(output, settings.content), environment, inputs, entry
+                _source_name(output, settings.content), environment, inputs, entry, about(output.source)
             )
             report.built.append(entry)
             feedback.step("built", output.filename)
@@ -260,12 +263,31 @@ class Plan:
                 and (settings.output / entry.path).is_file()
             ):
                 after[entry_id] = entry
+        entries = list(after.values())
+        abouts = {entry_id: record.about for entry_id, record in records.items()}
+        unreferenced = stage_catalogue(
+            folder, settings.templates, content.clinic.name, entries, abouts, new_pdfs
+        )
+        validation = self.validation | self._catalogue_inputs(folder, entries)
         complete = not (settings.only or report.exit_code or report.failed)
         folder.commit(
             before,
             after,
             report.removed,
             lambda: save_cache(
-                settings.output, records, complete, self.validation, content.warnings, self.reviews
+                settings.output, records, complete, validation, content.warnings, self.reviews
             ),
+            unreferenced,
         )
+
+    def _catalogue_inputs(self, folder: OutputFolder, entries: list[ManifestEntry]) -> Inputs:
+        """The catalogue page, its thumbnails and its templates as they will be once the
+        build commits: the no-change quick path vouches for them too."""
+        templates = [self.settings.templates / name for name in PAGE_TEMPLATES]
+        written = [INDEX_PAGE, *(thumbnail_name(entry) for entry in entries)]
+        inputs = {self.roots.key(path): file_digest(path) for path in templates}
+        for name in written:
+            staged = folder.staged.get(name)
+            digest = file_digest(staged) if staged is not None else file_digest(folder.path / name)
+            inputs[self.roots.key(folder.path / name)] = digest
+        return inputs
