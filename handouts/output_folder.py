@@ -16,7 +16,9 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,6 +149,23 @@ def _lock(path: Path) -> IO[bytes]:
             f"another build is writing into {path}; run this one when it has finished"
         ) from None
     return stream
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) waits until the block ends, so a commit is finished, not cut short.
+    Only the main thread can hold signals; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 @contextmanager
