@@ -77,6 +77,12 @@ def _content_option(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _build_output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output", type=Path, default=OUTPUT_DIR, metavar="DIR", help="where to write (default: output/)"
+    )
+
+
 def _build_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "build",
@@ -85,9 +91,7 @@ def _build_parser(commands: argparse._SubParsersAction) -> None:
         epilog=EXIT_STATUS_HELP,
     )
     _content_option(parser)
-    parser.add_argument(
-        "--output", type=Path, default=OUTPUT_DIR, metavar="DIR", help="where to write (default: output/)"
-    )
+    _build_output_option(parser)
     parser.add_argument(
         "--only",
         action="append",
@@ -143,9 +147,7 @@ def _watch_parser(commands: argparse._SubParsersAction) -> None:
         "output folder consistent.",
     )
     _content_option(parser)
-    parser.add_argument(
-        "--output", type=Path, default=OUTPUT_DIR, metavar="DIR", help="where to write (default: output/)"
-    )
+    _build_output_option(parser)
     parser.add_argument(
         "--jobs",
         type=_positive,
