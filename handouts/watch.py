@@ -27,6 +27,9 @@ from handouts.build import BuildReport, BuildSettings, build
 from handouts.progress import Feedback
 from handouts.reader import DOCUMENT_FOLDERS
 
+WAKE_MS = 500
+"""How often the watch wakes without a change (to notice `stop`)."""
+
 
 def _warm_worker() -> None:
     """A worker ignores Ctrl-C (the watcher stops it) and imports WeasyPrint at once, so
@@ -109,14 +112,18 @@ class Watcher:
     ) -> None:
         """Build, then rebuild after each batch of saves until Ctrl-C or `stop`. Each
         build's report goes to `told`; `ready` is called whenever it waits for saves."""
-        told(self.rebuild())
-        ready()
+        started = False
+        # The first build runs once the watch is set up (its first, empty, yield), so a
+        # save made during it is seen; later empty yields only let `stop` be noticed.
         for changes in watch(
             *self.folders(),
             watch_filter=_Inputs(self.settings.output),
             stop_event=stop,
             raise_interrupt=True,
-            yield_on_timeout=False,
+            rust_timeout=WAKE_MS,
+            yield_on_timeout=True,
         ):
-            told(self.rebuild(Path(path) for _, path in changes))
-            ready()
+            if changes or not started:
+                started = True
+                told(self.rebuild(Path(path) for _, path in changes))
+                ready()
