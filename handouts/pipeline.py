@@ -282,8 +282,8 @@ class Plan:
             feedback.step("built", output.filename)
 
     def commit(self, folder: OutputFolder, report: BuildReport, final: bool) -> None:
-        """Put what was rendered since the last commit in place, with the catalogue page.
-        Only the final commit removes outputs no longer made and may mark the build whole."""
+        """Put what was rendered since the last commit in place. Only the final commit
+        writes the catalogue page, removes outputs no longer made and may mark the build whole."""
         settings, records = self.settings, self.records
         self._refuse_other_clinic()
         for name, data in sorted(self.new_pdfs.items()):
@@ -308,9 +308,11 @@ class Plan:
                 after[entry_id] = entry
         entries = list(after.values())
         abouts = {entry_id: record.about for entry_id, record in records.items()}
-        unreferenced = stage_catalogue(
-            folder, settings.templates, self.clinic.name, entries, abouts, self.new_pdfs
-        )
+        unreferenced: list[str] = []
+        if final:  # an earlier commit's PDFs wait for the page, so they are put in place sooner
+            unreferenced = stage_catalogue(
+                folder, settings.templates, self.clinic.name, entries, abouts, self.new_pdfs
+            )
         validation = self.validation | self._catalogue_inputs(folder, entries)
         complete = final and not (settings.only or report.exit_code or report.failed)
         warnings = self.content.warnings
