@@ -153,16 +153,15 @@ def stage_catalogue(
     clinic_name: str,
     entries: list[ManifestEntry],
     abouts: Mapping[str, About],
-    new_pdfs: Mapping[str, bytes],
 ) -> list[str]:
     """Stage the page and the thumbnails it lacks, for `entries` (the manifest once the
-    build commits); `new_pdfs`: the bytes of the PDFs this build staged, by file name.
-    Returns the thumbnails no entry shows any more, to delete once the page is in place."""
+    build commits, its new PDFs staged). Returns the thumbnails no entry shows any more,
+    to delete once the page is in place."""
     wanted = {thumbnail_name(entry): entry for entry in entries}
     for name, entry in sorted(wanted.items()):
         if not (folder.path / name).is_file():
-            pdf = new_pdfs.get(entry.path) or (folder.path / entry.path).read_bytes()
-            folder.stage(name, thumbnail_png(pdf))
+            pdf = folder.staged.get(entry.path, folder.path / entry.path)
+            folder.stage(name, thumbnail_png(pdf.read_bytes()))
     page = render_page(templates, clinic_name, entries, abouts)
     index = folder.path / INDEX_PAGE
     if not index.is_file() or index.read_bytes() != page:

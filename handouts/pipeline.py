@@ -197,7 +197,7 @@ class Plan:
 
     def render_and_commit(self, folder: OutputFolder, feedback: Feedback, report: BuildReport) -> None:
         todo = self.start(feedback, report)
-        self.render(todo, feedback, report)
+        self.render(todo, feedback, report, folder)
         self.commit(folder, report, final=True)
 
     def _refuse_other_clinic(self) -> None:
@@ -249,8 +249,11 @@ class Plan:
             and output.paper == PAPERS[0]
         ]
 
-    def render(self, todo: list[Output], feedback: Feedback, report: BuildReport) -> None:
-        """Render `todo`, keeping each new PDF in memory until `commit`."""
+    def render(
+        self, todo: list[Output], feedback: Feedback, report: BuildReport, folder: OutputFolder | None = None
+    ) -> None:
+        """Render `todo`, staging each new PDF in `folder` when it is held already, else
+        keeping it in memory until `commit`."""
         settings = self.settings
         setup = worker.RenderSetup(
             settings.templates,
@@ -272,7 +275,10 @@ class Plan:
                 report.failed.append(output.id)
                 feedback.step("failed", output.filename)
                 continue
-            self.new_pdfs[output.filename] = rendered.data
+            if folder is not None:
+                folder.stage(output.filename, rendered.data)
+            else:
+                self.new_pdfs[output.filename] = rendered.data
             entry = entry_for(_fields(output, self.clinic.id), output.filename, rendered.data, rendered.pages)
             inputs = _inputs(output, rendered, settings, self.roots, self.validation)
             self.records[output.id] = CacheRecord(
@@ -310,9 +316,7 @@ class Plan:
         abouts = {entry_id: record.about for entry_id, record in records.items()}
         unreferenced: list[str] = []
         if final:  # an earlier commit's PDFs wait for the page, so they are put in place sooner
-            unreferenced = stage_catalogue(
-                folder, settings.templates, self.clinic.name, entries, abouts, self.new_pdfs
-            )
+            unreferenced = stage_catalogue(folder, settings.templates, self.clinic.name, entries, abouts)
         validation = self.validation | self._catalogue_inputs(folder, entries)
         complete = final and not (settings.only or report.exit_code or report.failed)
         warnings = self.content.warnings

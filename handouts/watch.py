@@ -97,12 +97,20 @@ class Watcher:
     def rebuild(self, changed: Iterable[Path] = ()) -> BuildReport:
         """An incremental build on the warm workers; `changed`: the files just saved."""
         settings = replace(self.settings, edited=self.edited_documents(changed))
-        report = build(settings, self.feedback, self.pool)
+        report = self._build(settings)
         if any(BrokenProcessPool.__name__ in error for error in report.internal_errors):
             self.pool.shutdown(wait=False, cancel_futures=True)  # a worker died: start afresh
             self.pool = self._new_pool()
-            report = build(settings, self.feedback, self.pool)
+            report = self._build(settings)
         return report
+
+    def _build(self, settings: BuildSettings) -> BuildReport:
+        """A build whose unexpected failure (a file gone while read) is reported, and the
+        watcher goes on; the folder is as the build's commit steps left it."""
+        try:
+            return build(settings, self.feedback, self.pool)
+        except Exception as error:
+            return BuildReport(internal_errors=[f"{type(error).__name__}: {error}"])
 
     def run(
         self,
