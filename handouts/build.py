@@ -17,16 +17,20 @@ from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handouts import review_dates
 from handouts.diagnostics import Diagnostic
 from handouts.incremental import Roots, nothing_changed
-from handouts.output_folder import Checkpoint, OutputFolderError, locked
+from handouts.output_folder import Checkpoint, OutputFolderError, interrupts_held, locked
 from handouts.paths import STYLES_DIR, TEMPLATES_DIR
 from handouts.progress import Feedback, Silent
 from handouts.review_dates import warnings_on
 from handouts.status import ExitStatus
 from handouts.writer import ManifestEntry
+
+if TYPE_CHECKING:
+    from handouts.pipeline import Plan
 
 ExecutorFactory = Callable[[], AbstractContextManager[Executor]]
 """Makes an executor (`functools.partial(ProcessPoolExecutor, 8)`), called only when there
@@ -56,6 +60,12 @@ class BuildSettings:
     """The day review dates are checked against (default: today); never in a PDF."""
     replace_other_clinic: bool = False
     """Remove handouts another clinic profile built into the output folder (else refuse it)."""
+    edited: tuple[Path, ...] = ()
+    """Content files just saved (the watcher): their documents' usual outputs render and
+    are committed first."""
+    hold_folder_to_render: bool = True
+    """Hold the output folder from the start, so a second build stops before rendering;
+    the watcher holds it only while it writes."""
 
 
 @dataclass
@@ -93,6 +103,22 @@ def _quick_report(settings: BuildSettings) -> BuildReport | None:
     return BuildReport(unchanged=entries, warnings=sorted(cache.warnings + warnings_on(cache.reviews, today)))
 
 
+def _render_then_commit(plan: Plan, feedback: Feedback, report: BuildReport) -> None:
+    """The edited documents' usual outputs rendered and committed first, then the rest;
+    the folder held only while committing, and a commit never cut short by Ctrl-C."""
+    settings = plan.settings
+    todo = plan.start(feedback, report)
+    first = set(plan.first_outputs(todo))
+    if first and len(todo) > len(first):
+        plan.render([output for output in todo if output.id in first], feedback, report)
+        with interrupts_held(), locked(settings.output, settings.checkpoint) as folder:
+            plan.commit(folder, report, final=False)
+        todo = [output for output in todo if output.id not in first]
+    plan.render(todo, feedback, report)
+    with interrupts_held(), locked(settings.output, settings.checkpoint) as folder:
+        plan.commit(folder, report, final=True)
+
+
 def build(
     settings: BuildSettings,
     feedback: Feedback | None = None,
@@ -115,8 +141,11 @@ def build(
     plan = prepare(settings, executor, report)
     if plan is not None:
         try:
-            with locked(settings.output, settings.checkpoint) as folder:
-                plan.render_and_commit(folder, feedback or Silent(), report)
+            if settings.hold_folder_to_render:
+                with locked(settings.output, settings.checkpoint) as folder:
+                    plan.render_and_commit(folder, feedback or Silent(), report)
+            else:
+                _render_then_commit(plan, feedback or Silent(), report)
         except (OutputFolderError, ExecutorUnavailable) as error:
             report.folder_error = str(error)
     report.seconds = time.monotonic() - started

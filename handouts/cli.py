@@ -1,5 +1,5 @@
-"""The command line, all of it: `handouts [build] ...`, `schema`, `email`, `init`,
-`personalise`, `purge` and `read`.
+"""The command line, all of it: `handouts [build] ...`, `watch`, `schema`, `email`,
+`init`, `personalise`, `purge` and `read`.
 
 Every command's arguments are parsed here and handed to the module that does the work as
 plain values; exit statuses come from `handouts.status`. The program is named as it was
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from handouts.catalog import PAPERS
 from handouts.diagnostics import Diagnostic
@@ -24,7 +24,10 @@ from handouts.paths import CONTENT_DIR, OUTPUT_DIR
 from handouts.reader import display_path
 from handouts.status import ExitStatus
 
-COMMANDS = ("build", "schema", "email", "init", "personalise", "purge", "read")
+if TYPE_CHECKING:
+    from handouts.build import BuildReport
+
+COMMANDS = ("build", "watch", "schema", "email", "init", "personalise", "purge", "read")
 EXIT_STATUS_HELP = (
     "Exit status: 0 when all was done, 1 when content had mistakes (the rest is still done), "
     "2 on bad usage, an unusable folder or an internal error."
@@ -74,6 +77,12 @@ def _content_option(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _build_output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output", type=Path, default=OUTPUT_DIR, metavar="DIR", help="where to write (default: output/)"
+    )
+
+
 def _build_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "build",
@@ -82,9 +91,7 @@ def _build_parser(commands: argparse._SubParsersAction) -> None:
         epilog=EXIT_STATUS_HELP,
     )
     _content_option(parser)
-    parser.add_argument(
-        "--output", type=Path, default=OUTPUT_DIR, metavar="DIR", help="where to write (default: output/)"
-    )
+    _build_output_option(parser)
     parser.add_argument(
         "--only",
         action="append",
@@ -127,6 +134,28 @@ def _build_parser(commands: argparse._SubParsersAction) -> None:
         help="check review dates as of this day (default: today); the PDFs never depend on it",
     )
     parser.set_defaults(run=_run_build)  # fmt: skip
+
+
+def _watch_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "watch",
+        help="build, then rebuild what a saved file changes, until Ctrl-C",
+        description="Build, then watch the content folder, the templates, the string tables and the "
+        "styles: each save rebuilds only the outputs that read the saved file (the saved document's "
+        "standard first-paper PDF first) and the catalogue page, with messages as a build prints them. "
+        "A content mistake is reported and the last good PDFs stay. Ctrl-C stops it and leaves the "
+        "output folder consistent.",
+    )
+    _content_option(parser)
+    _build_output_option(parser)
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="warm worker processes (default: one per core)",
+    )
+    parser.set_defaults(run=_run_watch)  # fmt: skip
 
 
 def _schema_parser(commands: argparse._SubParsersAction) -> None:
@@ -273,6 +302,7 @@ def parser() -> argparse.ArgumentParser:
     )
     for add in (
         _build_parser,
+        _watch_parser,
         _schema_parser,
         _email_parser,
         _init_parser,
@@ -334,7 +364,11 @@ def _run_build(args: argparse.Namespace) -> ExitStatus:
     if not settings.content.is_dir():
         print(f"error: content folder not found: {settings.content}", file=sys.stderr)
         return ExitStatus.USAGE
-    report = build(settings, Progress(sys.stdout), executor)
+    return _print_report(build(settings, Progress(sys.stdout), executor))
+
+
+def _print_report(report: BuildReport) -> ExitStatus:
+    """A build's messages and summary line, as every build prints them."""
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if report.folder_error:
@@ -356,6 +390,31 @@ def _run_build(args: argparse.Namespace) -> ExitStatus:
         summary += f"; {len(report.internal_errors)} internal error(s)"
     print(summary, file=sys.stderr if report.exit_code else sys.stdout)
     return report.exit_code
+
+
+def _run_watch(args: argparse.Namespace) -> ExitStatus:
+    from handouts.build import BuildSettings, default_jobs
+    from handouts.progress import Progress
+    from handouts.watch import Watcher
+
+    settings = BuildSettings(content=args.content, output=args.output, jobs=args.jobs or default_jobs())
+    if not settings.content.is_dir():
+        print(f"error: content folder not found: {settings.content}", file=sys.stderr)
+        return ExitStatus.USAGE
+    folders = ", ".join(
+        display_path(folder) for folder in (settings.content, settings.templates, settings.styles)
+    )
+
+    def ready() -> None:
+        print(f"watching {folders} (Ctrl-C to stop)", flush=True)
+
+    try:
+        with Watcher(settings, Progress(sys.stdout)) as watcher:
+            watcher.run(_print_report, ready)
+    except KeyboardInterrupt:
+        pass
+    print(f"stopped; {display_path(settings.output)} is consistent", flush=True)
+    return ExitStatus.OK
 
 
 def _run_schema(args: argparse.Namespace) -> ExitStatus:

@@ -24,13 +24,14 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from handouts.catalogue_page import About
 from handouts.diagnostics import Diagnostic
 from handouts.paths import INSTRUMENTS_DIR, PACKAGE_DIR
 from handouts.review_dates import ReviewDate, reviews_from_json
 from handouts.writer import MANIFEST, ManifestEntry, write_atomic
 
 CACHE_FILE = ".handouts-cache.json"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 ABSENT = "absent"
 """The digest of a file that was looked for and not found (an optional stylesheet)."""
 RENDERING_LIBRARIES = (
@@ -154,6 +155,8 @@ class CacheRecord:
     """The code and libraries that rendered it (environment_digest)."""
     inputs: Inputs
     entry: ManifestEntry
+    about: About
+    """What the catalogue page says of it beyond its manifest entry."""
 
 
 @dataclass
@@ -189,6 +192,7 @@ def load_cache(output_dir: Path) -> Cache:
                 str(item["environment"]),
                 dict(item["inputs"]),
                 ManifestEntry(**item["entry"]),
+                About(**item["about"]),
             )
             for output_id, item in data["outputs"].items()
         }

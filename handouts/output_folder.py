@@ -16,8 +16,10 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import signal
 import tempfile
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -26,6 +28,9 @@ from handouts.writer import PARTIAL_PREFIX, ManifestEntry, UnsafeOutputPath, wri
 
 LOCK_FILE = ".handouts.lock"
 STAGING_PREFIX = ".staged-"
+INDEX_PAGE = "index.html"
+THUMBNAILS_FOLDER = "thumbnails"
+"""The one folder inside the output folder a build writes into (the catalogue page's pictures)."""
 Checkpoint = Callable[[str], None]
 """Called with the name of each step of the write sequence once it is done (for tests
 that stop a build there)."""
@@ -53,7 +58,9 @@ class OutputFolder:
 
     def stage(self, name: str, data: bytes) -> None:
         """Write a new output whole, under a hidden name, until `commit` puts it in place."""
-        if Path(name).name != name or name.startswith("."):
+        parts = name.split("/")
+        inside = len(parts) == 1 or (len(parts) == 2 and parts[0] == THUMBNAILS_FOLDER)
+        if not inside or any(not part or part.startswith(".") or Path(part).name != part for part in parts):
             raise UnsafeOutputPath(f"{name!r} is not a plain file name inside the output folder")
         handle, temporary = tempfile.mkstemp(dir=self.path, prefix=STAGING_PREFIX, suffix=".tmp")
         try:
@@ -76,18 +83,22 @@ class OutputFolder:
         after: dict[str, ManifestEntry],
         removed: list[str],
         save_cache: Callable[[], None],
+        unreferenced: Iterable[str] = (),
     ) -> None:
         """Put staged files in place and delete `removed` ones, keeping the manifest true of
-        every file it names at each step. `before`: the manifest now; `after`: when done."""
+        every file it names at each step. `before`: the manifest now; `after`: when done.
+        Pages (.html) go in after the files they link to; `unreferenced` files (pictures no
+        page shows any more) are deleted after them."""
         self.checkpoint("staged")
         changing = set(self.staged) | set(removed)
         write_manifest(self.path, [entry for entry in before.values() if entry.path not in changing])
         self.checkpoint("manifest-without-changes")
-        for name in sorted(self.staged):
+        for name in sorted(self.staged, key=lambda name: (name.endswith(".html"), name)):
+            (self.path / name).parent.mkdir(exist_ok=True)
             os.replace(self.staged[name], self.path / name)
             self.checkpoint(f"replaced {name}")
         self.staged.clear()
-        for name in removed:
+        for name in [*removed, *unreferenced]:
             (self.path / name).unlink(missing_ok=True)
             self.checkpoint(f"removed {name}")
         write_manifest(self.path, list(after.values()))
@@ -138,6 +149,23 @@ def _lock(path: Path) -> IO[bytes]:
             f"another build is writing into {path}; run this one when it has finished"
         ) from None
     return stream
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) waits until the block ends, so a commit is finished, not cut short.
+    Only the main thread can hold signals; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 @contextmanager

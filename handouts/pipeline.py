@@ -4,13 +4,14 @@ no-change check cannot answer."""
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handouts import review_dates, worker
-from handouts.catalog import Output, filename_clashes, plan, select
+from handouts.catalog import KIND_LAYOUTS, PAPERS, STANDARD, Output, filename_clashes, plan, select
+from handouts.catalogue_page import INDEX_PAGE, PAGE_TEMPLATES, about, stage_catalogue, thumbnail_name
 from handouts.diagnostics import Diagnostic
 from handouts.glyphs import drawable_characters
 from handouts.incremental import (
@@ -179,7 +180,10 @@ def prepare(
 
 
 class Plan:
-    """A validated build, ready to render and commit inside the locked output folder."""
+    """A validated build: which outputs to render, rendering them, and committing them to
+    the locked output folder. `build()` holds the folder from the start to the one commit;
+    the watcher holds it only while committing, and commits the edited documents' first
+    outputs before the rest."""
 
     def __init__(
         self,
@@ -198,45 +202,82 @@ class Plan:
         self.reviews = reviews
         self.outputs = outputs
         self.executor = executor
+        assert content.clinic is not None
+        self.clinic = content.clinic
+        self.records: dict[str, CacheRecord] = {}
+        self.new_pdfs: dict[str, bytes] = {}
+        """Rendered since the last commit, by file name."""
+        self.others: list[ManifestEntry] = []
 
     def render_and_commit(self, folder: OutputFolder, feedback: Feedback, report: BuildReport) -> None:
-        settings, content, outputs = self.settings, self.content, self.outputs
-        assert content.clinic is not None
-        others = [
-            entry for entry in read_manifest(settings.output).values() if entry.clinic != content.clinic.id
+        todo = self.start(feedback, report)
+        self.render(todo, feedback, report, folder)
+        self.commit(folder, report, final=True)
+
+    def _refuse_other_clinic(self) -> None:
+        """Handouts built for another clinic profile in the folder: remembered to remove,
+        or refused."""
+        self.others = [
+            entry for entry in read_manifest(self.settings.output).values() if entry.clinic != self.clinic.id
         ]
-        if others and not settings.replace_other_clinic:
-            names = ", ".join(sorted({f"'{entry.clinic}'" for entry in others}))
+        if self.others and not self.settings.replace_other_clinic:
+            names = ", ".join(sorted({f"'{entry.clinic}'" for entry in self.others}))
             raise OutputFolderError(
-                f"{settings.output} holds handouts built for clinic {names}, not '{content.clinic.id}'; "
+                f"{self.settings.output} holds handouts built for clinic {names}, not '{self.clinic.id}'; "
                 "build into another --output, or add --replace-other-clinic to remove them"
             )
+
+    def start(self, feedback: Feedback, report: BuildReport) -> list[Output]:
+        """The outputs to render, the edited documents' first outputs first, then the
+        longest, so no worker is left with a long document at the end. Unchanged ones go
+        into `report`."""
+        settings = self.settings
+        self._refuse_other_clinic()
         cache: Cache = load_cache(settings.output)
-        records = {
-            key: record for key, record in cache.records.items() if record.entry.clinic == content.clinic.id
+        self.records = {
+            key: record for key, record in cache.records.items() if record.entry.clinic == self.clinic.id
         }
-        feedback.start(len(outputs))
+        feedback.start(len(self.outputs))
         todo = []
-        for output in outputs:
+        for output in self.outputs:
             if not settings.force and cache.still_valid(
                 output.id, output.filename, self.roots, settings.output
             ):
-                report.unchanged.append(records[output.id].entry)
+                report.unchanged.append(self.records[output.id].entry)
                 feedback.step("unchanged", output.filename)
             else:
                 todo.append(output)
-        # Longest first, so no worker is left with a long document at the end.
-        todo.sort(key=lambda output: _expected_pages(records.get(output.id), output), reverse=True)
+        first = set(self.first_outputs(todo))
+        todo.sort(key=lambda o: (o.id not in first, -_expected_pages(self.records.get(o.id), o)))
+        return todo
 
+    def first_outputs(self, todo: list[Output]) -> list[str]:
+        """The usual output (first layout, standard, first paper) of each edited document."""
+        edited = {path.resolve() for path in self.settings.edited}
+        return [
+            output.id
+            for output in todo
+            if output.source.source.path.resolve() in edited
+            and output.layout == KIND_LAYOUTS[output.kind][0]
+            and output.variant == STANDARD
+            and output.paper == PAPERS[0]
+        ]
+
+    def render(
+        self, todo: list[Output], feedback: Feedback, report: BuildReport, folder: OutputFolder | None = None
+    ) -> None:
+        """Render `todo`, staging each new PDF in `folder` when it is held already, else
+        keeping it in memory until `commit`."""
+        settings = self.settings
         setup = worker.RenderSetup(
             settings.templates,
             settings.styles,
             settings.content,
-            content.clinic,
-            content.strings,
-            content.instruments,
-            build_id=uuid.uuid4().hex,
-            clinic_source=content.clinic_source,
+            self.clinic,
+            self.content.strings,
+            self.content.instruments,
+            build_id=renderer_key(settings, self.content),
+            clinic_source=self.content.clinic_source,
         )
         environment = environment_digest()
         for output, rendered in render_all(todo, setup, settings.jobs, self.executor):
@@ -249,38 +290,83 @@ class Plan:
                 report.failed.append(output.id)
                 feedback.step("failed", output.filename)
                 continue
-            folder.stage(output.filename, rendered.data)
-            entry = entry_for(
-                _fields(output, content.clinic.id), output.filename, rendered.data, rendered.pages
-            )
+            if folder is not None:
+                folder.stage(output.filename, rendered.data)
+            else:
+                self.new_pdfs[output.filename] = rendered.data
+            entry = entry_for(_fields(output, self.clinic.id), output.filename, rendered.data, rendered.pages)
             inputs = _inputs(output, rendered, settings, self.roots, self.validation)
-            records[output.id] = CacheRecord(
-                _source_name(output, settings.content), environment, inputs, entry
+            self.records[output.id] = CacheRecord(
+                _source_name(output, settings.content), environment, inputs, entry, about(output.source)
             )
             report.built.append(entry)
             feedback.step("built", output.filename)
 
-        if not settings.only:
-            failed_files = {_source_name(o, settings.content) for o in outputs if o.id in report.failed}
+    def commit(self, folder: OutputFolder, report: BuildReport, final: bool) -> None:
+        """Put what was rendered since the last commit in place. Only the final commit
+        writes the catalogue page, removes outputs no longer made and may mark the build whole."""
+        settings, records = self.settings, self.records
+        self._refuse_other_clinic()
+        for name, data in sorted(self.new_pdfs.items()):
+            folder.stage(name, data)
+        if final and not settings.only:
+            failed_files = {_source_name(o, settings.content) for o in self.outputs if o.id in report.failed}
             failed_files |= _content_files_with_problems(report.problems, settings.content)
-            report.removed = _stale(records, {o.id for o in outputs}, failed_files)
+            report.removed = _stale(records, {o.id for o in self.outputs}, failed_files)
         before = read_manifest(settings.output)
-        written = {entry.path for entry in report.built} | set(report.removed)
-        report.removed += sorted({entry.path for entry in others} - written)
+        removed = list(report.removed) if final else []
+        written = {entry.path for entry in report.built} | set(removed)
+        if final:
+            report.removed += sorted({entry.path for entry in self.others} - written)
+            removed = report.removed
         after: dict[str, ManifestEntry] = {entry.id: entry for entry in report.built + report.unchanged}
         for entry_id, entry in before.items():
             if (
                 entry_id not in after
-                and entry.path not in report.removed
+                and entry.path not in removed
                 and (settings.output / entry.path).is_file()
             ):
                 after[entry_id] = entry
-        complete = not (settings.only or report.exit_code or report.failed)
+        entries = list(after.values())
+        abouts = {entry_id: record.about for entry_id, record in records.items()}
+        unreferenced: list[str] = []
+        if final:  # an earlier commit's PDFs wait for the page, so they are put in place sooner
+            unreferenced = stage_catalogue(folder, settings.templates, self.clinic.name, entries, abouts)
+        validation = self.validation | self._catalogue_inputs(folder, entries)
+        complete = final and not (settings.only or report.exit_code or report.failed)
+        warnings = self.content.warnings
         folder.commit(
             before,
             after,
-            report.removed,
-            lambda: save_cache(
-                settings.output, records, complete, self.validation, content.warnings, self.reviews
-            ),
+            removed,
+            lambda: save_cache(settings.output, records, complete, validation, warnings, self.reviews),
+            unreferenced,
         )
+        self.new_pdfs.clear()
+
+    def _catalogue_inputs(self, folder: OutputFolder, entries: list[ManifestEntry]) -> Inputs:
+        """The catalogue page, its thumbnails and its templates as they will be once the
+        build commits: the no-change quick path vouches for them too."""
+        templates = [self.settings.templates / name for name in PAGE_TEMPLATES]
+        written = [INDEX_PAGE, *(thumbnail_name(entry) for entry in entries)]
+        inputs = {self.roots.key(path): file_digest(path) for path in templates}
+        for name in written:
+            staged = folder.staged.get(name)
+            digest = file_digest(staged) if staged is not None else file_digest(folder.path / name)
+            inputs[self.roots.key(folder.path / name)] = digest
+        return inputs
+
+
+def renderer_key(settings: BuildSettings, content: ValidContent) -> str:
+    """Everything a worker's renderer keeps between documents: the folders, the clinic
+    profile, the string tables, the instruments, and every file under the templates and
+    styles (stylesheets, fonts and panel maps are read once a process). A long-lived worker
+    keeps its renderer while this stays the same (the watcher's warm workers)."""
+    parts = [str(settings.templates), str(settings.styles), str(settings.content)]
+    assert content.clinic is not None
+    parts.append(content.clinic.model_dump_json())
+    parts += [f"{name}={table.model_dump_json()}" for name, table in sorted(content.strings.items())]
+    parts += [f"{name}={table.model_dump_json()}" for name, table in sorted(content.instruments.items())]
+    for folder in (settings.templates, settings.styles):
+        parts += [f"{path}:{file_digest(path)}" for path in sorted(folder.rglob("*")) if path.is_file()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()

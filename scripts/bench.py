@@ -13,16 +13,22 @@
     the built PDF's form fields) against a full render of the same leaflet, both in this
     process with everything loaded (the render with its fonts and stylesheets warm),
 (g) the Letter intake leaflet against the Letter booklet of the same page count, warm
-    renders in this process, alternated.
+    renders in this process, alternated,
+(h) edit-to-PDF latency of `handouts watch`: from saving one brochure file (in a copy of
+    the content folder) to its standard Letter PDF being replaced, with warm workers; the
+    median of EDITS saves, after one that warms the workers' renderers.
 The final HTML is what the build gives WeasyPrint, saved from a render in this process
 (scripts/final_html.py). Timings are the median of the rounds, each running a, f, b and
 c in turn, so that a slow spell of a shared machine touches all of them; each figure
-also shows its runs, and a/f its value in each round. Not a test: timings vary by machine.
+also shows its runs, and a/f its value in each round. `scripts/bench.py watch` measures
+(h) alone. Not a test: timings vary by machine.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -39,7 +45,7 @@ from final_html import FinalHtml, render_setup, save_final_html  # noqa: E402
 
 from handouts import worker  # noqa: E402
 from handouts.catalog import Output  # noqa: E402
-from handouts.paths import TEMPLATES_DIR  # noqa: E402
+from handouts.paths import CONTENT_DIR, TEMPLATES_DIR  # noqa: E402
 from handouts.typeset.typesetter import pdf_options  # noqa: E402
 
 ROUNDS = 3
@@ -49,6 +55,12 @@ BOOKLET = "psychodynamic-therapy-booklet-letter"
 WARM_ROUNDS = 5
 FILLS = 50
 TABS = 2
+EDITS = 5
+EDITED = Path("brochures/psychodynamic-therapy.yaml")
+EDITED_PDF = "Psychodynamic-Therapy-Brochure-Letter.pdf"
+EDITED_OUTPUT = "psychodynamic-therapy-booklet-letter"
+WORDING = ("feel and act the way you do.", "feel and act as you do.")
+"""Two wordings of one sentence of the edited brochure, saved in turn."""
 PYTHON = sys.executable
 WEASYPRINT = str(Path(PYTHON).with_name("weasyprint"))
 
@@ -173,6 +185,71 @@ def personalise_vs_render(outputs: list[Output]) -> tuple[float, float]:
     return statistics.median(fills), statistics.median(renders)
 
 
+def _wait_for_line(process: subprocess.Popen[str], start: str) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith(start):
+            return
+    raise SystemExit(f"handouts watch ended before printing {start!r}")
+
+
+def edit_to_pdf(folder: Path, output: Path) -> list[float]:
+    """Seconds from each save to the standard PDF being replaced, the first (warming) save
+    first. `output` holds a build of the shipped content, so the watcher starts warm."""
+    content = folder / "watched-content"
+    shutil.copytree(CONTENT_DIR, content)
+    command = [PYTHON, "generate.py", "watch", "--content", str(content), "--output", str(output)]
+    process = subprocess.Popen(
+        command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    latencies = []
+    try:
+        _wait_for_line(process, "watching ")
+        brochure, pdf = content / EDITED, output / EDITED_PDF
+        for edit in range(EDITS + 1):
+            old, new = WORDING if edit % 2 == 0 else WORDING[::-1]
+            text = brochure.read_text(encoding="utf-8")
+            assert old in text, f"{EDITED} no longer says {old!r}: update WORDING"
+            staged = folder / "saving.yaml"
+            staged.write_text(text.replace(old, new), encoding="utf-8")
+            before = pdf.stat().st_ino
+            start = time.perf_counter()
+            os.replace(staged, brochure)
+            while pdf.stat().st_ino == before:  # a PDF is replaced by a rename: a new inode
+                time.sleep(0.002)
+            latencies.append(time.perf_counter() - start)
+            _wait_for_line(process, "watching ")  # the rest of its outputs, before the next save
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+    return latencies
+
+
+def print_edit_to_pdf(edits: list[float], render: float) -> None:
+    """(h), beside a warm render of the same PDF alone, which tells the watcher's own cost."""
+    print(f"(h) edit to PDF (watch):   {statistics.median(edits[1:]):6.2f} s   "
+          f"({_runs(edits[1:])}; first save {edits[0]:.2f}; its render alone {render:.2f} s; "
+          "aim < 1 s)")  # fmt: skip
+
+
+def warm_median(outputs: list[Output], output_id: str) -> float:
+    """Median seconds of ROUNDS renders of one output in this process's warm worker."""
+    return statistics.median([warm_render(_by_id(outputs, output_id))[0] for _ in range(ROUNDS)])
+
+
+def watch_only() -> None:
+    with tempfile.TemporaryDirectory(prefix="handouts-bench-") as temp:
+        folder = Path(temp)
+        setup, outputs = render_setup(folder / "setup")
+        worker.start(setup)
+        warm_render(outputs[0])  # fonts and stylesheets; not counted
+        render = warm_median(outputs, EDITED_OUTPUT)
+        worker.stop()
+        timed([PYTHON, "generate.py", "--output", str(folder / "out")])
+        edits = edit_to_pdf(folder, folder / "out")
+    print_edit_to_pdf(edits, render)
+
+
 def main() -> None:
     cores = os.cpu_count() or 1
     cold, rebuild, naive, chromium = [], [], [], []
@@ -184,6 +261,7 @@ def main() -> None:
         saved = save_final_html(setup, outputs, folder)  # also warms fonts and stylesheets
         warm = leaflet_vs_booklet(outputs)
         fill, render = personalise_vs_render(outputs)
+        edited_render = warm_median(outputs, EDITED_OUTPUT)
         worker.stop()
         commands = naive_commands(saved, folder)
         # Longest first, as the build sends them, so neither tab waits alone at the end.
@@ -204,6 +282,7 @@ def main() -> None:
                 browser.close()
         # Memory is sampled in a run of its own: the sampler's own work would slow (a).
         _, peak = timed([PYTHON, "generate.py", "--output", str(folder / "memory")], watch_memory=True)
+        edits = edit_to_pdf(folder, folder / "out")
     a, b, c = (statistics.median(runs) for runs in (cold, rebuild, naive))
     print(f"machine: {cores} cores; catalogue: {len(commands)} PDFs; median of {ROUNDS} rounds (runs)")
     print(f"(a) cold full build:       {a:6.2f} s   ({_runs(cold)})")
@@ -225,6 +304,7 @@ def main() -> None:
           f"{_ms(warm['leaflet wall'])})")  # fmt: skip
     print(f"    booklet, same pages:   {booklet_cpu * 1000:6.0f} ms CPU ({_ms(warm['booklet cpu'])}; wall "
           f"{_ms(warm['booklet wall'])})")  # fmt: skip
+    print_edit_to_pdf(edits, edited_render)
     print(f"a/c = {a / c:.3f} (target <= 0.2); b/a = {b / a:.3f} (target <= 0.05); "
           f"render/copy = {render / fill:.0f} (target >= 50); "
           f"leaflet/booklet = {leaflet_cpu / booklet_cpu:.2f} CPU (aim <= 1.3)")  # fmt: skip
@@ -239,4 +319,4 @@ def _runs(seconds: list[float]) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    watch_only() if sys.argv[1:] == ["watch"] else main()

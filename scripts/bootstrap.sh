@@ -21,6 +21,8 @@ missing_debian_packages() {
         command -v pdftoppm >/dev/null || wanted+=(poppler-utils)
         command -v node >/dev/null || wanted+=(nodejs)
         command -v npm >/dev/null || wanted+=(npm)
+        # tests/test_catalogue_page.py opens the catalogue page in a headless browser
+        command -v chromium >/dev/null || wanted+=(chromium)
     fi
     if [ "$EXTRAS" = bench ]; then
         # make bench measures our build against one open Chromium (Debian's, driven by

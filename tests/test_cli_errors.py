@@ -44,7 +44,7 @@ def replace_in(path: Path, old: str, new: str) -> None:
 def test_valid_content_builds_and_exits_0(capsys, content: Path, tmp_path: Path) -> None:
     code, out, err = build(capsys, content, tmp_path / "out")
     assert code == 0, err
-    assert visible(tmp_path / "out") == [*booklets("Alpha"), "manifest.json"]
+    assert visible(tmp_path / "out") == [*booklets("Alpha"), "index.html", "manifest.json", "thumbnails"]
     assert "10 built" in out
 
 
@@ -124,7 +124,7 @@ def test_one_bad_file_does_not_stop_the_others(capsys, content: Path, tmp_path: 
     code, _, err = build(capsys, content, output)
     assert code == 1
     assert "alpha.yaml:4: title: Input should be a valid string" in err
-    assert visible(output) == [*booklets("Beta"), "manifest.json"]
+    assert visible(output) == [*booklets("Beta"), "index.html", "manifest.json", "thumbnails"]
 
 
 def test_an_id_cannot_name_a_path(capsys, content: Path, tmp_path: Path) -> None:
