@@ -126,7 +126,7 @@ def test_reader_sees_cover_key_points_help_and_contact(shipped_build: Path) -> N
         # Help ends the body's last page when it has room there (no page is left mostly blank).
         end = " ".join(pages[-2:])
         assert t["get_help_now"] in end and end.index(t["get_help_now"]) > end.find(t["references"])
-        assert f"{t['call_or_text']} 988" in end
+        assert f"{t['reach_call_or_text']} 988" in end
         assert f"{t['emergency']} 911" in end
         assert CLINIC["phone"] in end and CLINIC["email"] in end
         assert source["review"]["reviewer_role"] in back
