@@ -354,7 +354,7 @@ def test_the_shipped_sample_carries_spanish_for_what_a_patient_reads() -> None:
     clinic = Clinic.model_validate(source.data)
     assert clinic.untranslated("es-US") == []
     spanish = clinic.localised("es-US")
-    assert spanish.hours == "Lunes a viernes, 8 a. m. a 6 p. m."
+    assert spanish.hours == "lunes a viernes, 8 a. m. a 6 p. m."
     assert spanish.crisis.lines[0].service == "Línea 988 de Prevención del Suicidio y Crisis"
     assert clinic.papers_to_build == ("letter", "a4")
 
