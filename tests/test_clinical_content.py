@@ -34,7 +34,7 @@ KETAMINE_BOOKLET_FACTS = (
     "Higher blood pressure",
     # medicines that slow breathing (Ketalar label), psychosis (Spravato label)
     "mainly for sleep, worry or pain (such as benzodiazepines or opioids)",
-    "or cause a coma (Ketalar label)",
+    "or cause a coma or death (Ketalar label)",
     "Our clinic's rule: do not drink alcohol on the day of a dose.",
     "held beliefs others did not share (psychosis)",
     "Our clinic's rule: before each session, tell us",
