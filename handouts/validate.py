@@ -236,8 +236,38 @@ def _own_lines_outside_the_us(clinic: Clinic, source: SourceFile) -> list[Diagno
     return [source.problem(where, message)]
 
 
+LIFELINE_COUNTRIES = ("US", "CA")
+"""Where 988 reaches a suicide and crisis line."""
+NINE_ONE_ONE_COUNTRIES = ("US", "CA", "MX")
+"""Where we know 911 is the emergency number; elsewhere it may be, so it is only a warning."""
+
+
+def _us_lines_copied_elsewhere(clinic: Clinic, source: SourceFile) -> list[Diagnostic]:
+    """988 written into the profile of a clinic in another country: the US sample's line
+    left in place, which would tell a patient to call or text a number that is not there."""
+    return [
+        source.problem(
+            ("crisis", "lines", index, "number"),
+            f"988 is a crisis line in the US and Canada, but the clinic is in {clinic.country} "
+            f"(locale {clinic.locale}); give your country's crisis lines",
+        )
+        for index, line in enumerate(clinic.crisis.lines)
+        if line.number == "988" and clinic.country not in LIFELINE_COUNTRIES
+    ]
+
+
+def emergency_warnings(clinic: Clinic, source: SourceFile) -> list[Diagnostic]:
+    if clinic.crisis.emergency != "911" or clinic.country in NINE_ONE_ONE_COUNTRIES:
+        return []
+    message = (
+        f"911 is the emergency number in the US, Canada and Mexico, and the clinic is in "
+        f"{clinic.country} (locale {clinic.locale}); check that patients there reach help on it"
+    )
+    return [source.problem(("crisis", "emergency"), message)]
+
+
 def check_clinic(clinic: Clinic, source: SourceFile, content_root: Path) -> list[Diagnostic]:
-    problems = _own_lines_outside_the_us(clinic, source)
+    problems = _own_lines_outside_the_us(clinic, source) + _us_lines_copied_elsewhere(clinic, source)
     for token, failure in contrast_failures(clinic.brand):
         path = ("brand", token)
         problems.append(source.problem(path, failure.message()))
@@ -378,6 +408,8 @@ def validate(
             "delete `sample: true` when every value is the clinic's own"
         )
         warnings.append(tree.clinic.problem(("sample",), message))
+    if clinic is not None and tree.clinic is not None:
+        warnings += emergency_warnings(clinic, tree.clinic)
     if clinic is not None and clinic.logo and not clinic.logo.lower().endswith(".svg") and tree.clinic:
         message = (
             f"'{clinic.logo}' is a raster image, so print-shop files keep it in RGB while every other "

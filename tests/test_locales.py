@@ -436,3 +436,37 @@ def test_a_topics_own_us_numbers_are_flagged_for_a_clinic_elsewhere(
         f"{display_path(alpha)}:{line}: next_step: warning: names the US's 911, but the clinic is in GB "
         "(emergency 999); say it as the clinic's lines, or leave the number out"
     ) in (out + err).splitlines()
+
+
+def test_the_us_lines_left_in_a_profile_elsewhere_are_refused_or_flagged(
+    capsys, content: Path, tmp_path: Path
+) -> None:
+    """A UK clinic that changed its locale but kept the US sample's lines: 988 is refused
+    at the line (it reaches no one there), 911 is a warning (some countries use it)."""
+    clinic = content / "clinic.yaml"
+    us_lines = UK_CLINIC.replace(
+        "    - number: 116 123\n      reach: [call]\n      service: Samaritans\n",
+        '    - number: "988"\n      reach: [call, text]\n      service: 988 Suicide and Crisis Lifeline\n',
+    ).replace('emergency: "999"', 'emergency: "911"')
+    write(clinic, us_lines)
+    output = tmp_path / "o"
+    code, _, err = run(capsys, "--content", str(content), "--output", str(output))
+    assert code == 1
+    line = us_lines.splitlines().index('    - number: "988"') + 1
+    assert err.splitlines()[0] == (
+        f"{display_path(clinic)}:{line}: crisis.lines[0].number: 988 is a crisis line in the US and "
+        "Canada, but the clinic is in GB (locale en-GB); give your country's crisis lines"
+    )
+    assert not list(output.glob("*.pdf"))
+
+    write(clinic, UK_CLINIC.replace('emergency: "999"', 'emergency: "911"'))
+    code, out, err = run(
+        capsys, "--content", str(content), "--output", str(output), "--only", "alpha-booklet-a4"
+    )
+    assert code == 0, err
+    line = UK_CLINIC.splitlines().index('  emergency: "999"') + 1
+    assert (
+        f"{display_path(clinic)}:{line}: crisis.emergency: 911 is the emergency number in the US, Canada "
+        "and Mexico, and the clinic is in GB (locale en-GB); check that patients there reach help on it"
+    ) in (out + err).splitlines()
+    assert "In an emergency, call 911" in words(output / "Alpha-Brochure-A4.pdf")
