@@ -33,7 +33,7 @@ from handouts.models.common import (
 )
 from handouts.models.instrument import Instrument
 from handouts.models.intake import ColumnName, FieldName, FormField, Intake, QuestionnaireInput
-from handouts.models.locale import LocaleTag, document_locale
+from handouts.models.locale import LocaleTag, document_locale, language_of
 from handouts.models.sections import SectionName
 from handouts.parity import check_translations
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
@@ -382,6 +382,26 @@ def _locale_problems(
     return problems
 
 
+def _clinic_prose_in_another_language(
+    clinic: Clinic, source: SourceFile, documents: list[ValidDocument]
+) -> list[Diagnostic]:
+    """A clinic sentence given in one language, printed as written in a document of another."""
+    own = language_of(clinic.locale)
+    elsewhere = {}
+    for valid in documents:
+        elsewhere.setdefault(language_of(valid.locale), valid.source.display)
+    elsewhere.pop(own, None)
+    return [
+        source.problem(
+            path,
+            f"given in one language only, so {display} (in '{language}') prints it as written; "
+            f"give it per language ({own}: ..., {language}: ...)",
+        )
+        for language, display in sorted(elsewhere.items())
+        for path in clinic.prose_in_one_language()
+    ]
+
+
 def validate(
     tree: ContentTree,
     tables: StringTables,
@@ -453,6 +473,8 @@ def validate(
         for document, source in parsed
         if source.display not in failed
     ]
+    if clinic is not None and tree.clinic is not None:
+        warnings += _clinic_prose_in_another_language(clinic, tree.clinic, documents)
     tables.check_content_folder()
     problems += sorted(tables.problems)
     content = ValidContent(clinic, tree.clinic, documents, dict(tables.tables), instruments, warnings)

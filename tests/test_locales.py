@@ -470,3 +470,27 @@ def test_the_us_lines_left_in_a_profile_elsewhere_are_refused_or_flagged(
         "and Mexico, and the clinic is in GB (locale en-GB); check that patients there reach help on it"
     ) in (out + err).splitlines()
     assert "In an emergency, call 911" in words(output / "Alpha-Brochure-A4.pdf")
+
+
+def test_clinic_sentences_in_one_language_are_flagged_for_a_document_in_another(
+    capsys, content: Path, tmp_path: Path
+) -> None:
+    """A Spanish edition with the clinic's hours written only in English still builds, but
+    the build says, at the value, that it prints them as written."""
+    clinic = content / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + "hours: Monday to Friday\n")
+    alpha = content / "brochures" / "alpha.yaml"
+    write(content / "brochures" / "beta.yaml", alpha.read_text().replace("id: alpha", "id: beta").replace(
+        "topic: alpha", "topic: beta").replace("kind: brochure\n", "kind: brochure\nlanguage: es\n"))  # fmt: skip
+    output = tmp_path / "o"
+    code, out, err = run(
+        capsys, "--content", str(content), "--output", str(output), "--only", "beta-es-booklet-letter"
+    )
+    assert code == 0, err
+    line = clinic.read_text().splitlines().index("hours: Monday to Friday") + 1
+    beta = display_path(content / "brochures" / "beta.yaml")
+    assert (
+        f"{display_path(clinic)}:{line}: hours: given in one language only, so {beta} (in 'es') prints "
+        "it as written; give it per language (en: ..., es: ...)"
+    ) in (out + err).splitlines()
+    assert "Monday to Friday" in words(output / "Beta-Brochure-ES-Letter.pdf")

@@ -238,6 +238,16 @@ class Clinic(StrictModel):
         ]
         return values
 
+    def prose_in_one_language(self) -> list[FieldPath]:
+        """Sentences a patient reads (hours, costs, the after-hours note) given plain, not
+        per language: a document in another language prints them as written."""
+        prose = {("hours",), ("costs",), ("after_hours", "note")}
+        return [
+            path
+            for path, value in self.translated()
+            if path in prose and value is not None and value != [] and not isinstance(value, dict)
+        ]
+
     def untranslated(self, locale: str) -> list[FieldPath]:
         """Values given per language that have no words for this locale's language."""
         return [
