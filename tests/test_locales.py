@@ -51,6 +51,14 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def build_spanish_beta(capsys, content: Path, output: Path) -> tuple[int, str, str]:
+    """A Spanish copy of the test brochure, 'beta', built alone: exit status, out, err."""
+    alpha = content / "brochures" / "alpha.yaml"
+    write(content / "brochures" / "beta.yaml", alpha.read_text().replace("id: alpha", "id: beta").replace(
+        "topic: alpha", "topic: beta").replace("kind: brochure\n", "kind: brochure\nlanguage: es\n"))  # fmt: skip
+    return run(capsys, "--content", str(content), "--output", str(output), "--only", "beta-es-booklet-letter")
+
+
 def words(pdf: Path) -> str:
     return one_line(" ".join(page_texts(pdf)))
 
@@ -258,13 +266,8 @@ def test_translated_clinic_text_is_used_and_a_missing_language_is_located(
         + 'crisis:\n  lines:\n    - number: "988"\n      reach: [call, text]\n      service:\n'
         + "        en: 988 Suicide and Crisis Lifeline\n        es: Línea 988 de Prevención del Suicidio y Crisis\n"
     )
-    alpha = content / "brochures" / "alpha.yaml"
-    write(content / "brochures" / "beta.yaml", alpha.read_text().replace("id: alpha", "id: beta").replace(
-        "topic: alpha", "topic: beta").replace("kind: brochure\n", "kind: brochure\nlanguage: es\n"))  # fmt: skip
     output = tmp_path / "o"
-    code, _, err = run(
-        capsys, "--content", str(content), "--output", str(output), "--only", "beta-es-booklet-letter"
-    )
+    code, _, err = build_spanish_beta(capsys, content, output)
     assert code == 0, err
     spanish = words(output / "Beta-Brochure-ES-Letter.pdf")
     assert "De lunes a viernes" in spanish and "Monday to Friday" not in spanish
@@ -479,13 +482,8 @@ def test_clinic_sentences_in_one_language_are_flagged_for_a_document_in_another(
     the build says, at the value, that it prints them as written."""
     clinic = content / "clinic.yaml"
     clinic.write_text(clinic.read_text() + "hours: Monday to Friday\n")
-    alpha = content / "brochures" / "alpha.yaml"
-    write(content / "brochures" / "beta.yaml", alpha.read_text().replace("id: alpha", "id: beta").replace(
-        "topic: alpha", "topic: beta").replace("kind: brochure\n", "kind: brochure\nlanguage: es\n"))  # fmt: skip
     output = tmp_path / "o"
-    code, out, err = run(
-        capsys, "--content", str(content), "--output", str(output), "--only", "beta-es-booklet-letter"
-    )
+    code, out, err = build_spanish_beta(capsys, content, output)
     assert code == 0, err
     line = clinic.read_text().splitlines().index("hours: Monday to Friday") + 1
     beta = display_path(content / "brochures" / "beta.yaml")
