@@ -277,9 +277,17 @@ print(len(report.built), len(report.unchanged), report.exit_code, heavy)
 
 
 def test_a_script_calling_build_gets_the_no_change_quick_path(content: Path, tmp_path: Path) -> None:
+    """Also when the manifest's order (by topic, kind, then edition) is not its ids' order:
+    a Spanish edition's ids sort among the original's."""
+    alpha = content / "brochures" / "alpha.yaml"
+    spanish = alpha.read_text().replace("id: alpha", "id: alpha-es").replace("kind: brochure\n", "kind: brochure\nlanguage: es\ntranslates: alpha\n")  # fmt: skip
+    (content / "brochures" / "alpha-es.yaml").write_text(spanish)
     output = tmp_path / "out"
     script = [sys.executable, "-c", QUICK_SCRIPT, str(content), str(output)]
     first = subprocess.run(script, capture_output=True, text=True, cwd=PROJECT, check=True)
-    assert first.stdout.split("\n")[0] == "10 0 0 ['pydantic', 'weasyprint']"
+    assert first.stdout.split("\n")[0] == "20 0 0 ['pydantic', 'weasyprint']", first.stdout + first.stderr
+    manifest = json.loads((output / "manifest.json").read_text())["documents"]
+    ids = [entry["id"] for entry in manifest]
+    assert ids != sorted(ids)
     again = subprocess.run(script, capture_output=True, text=True, cwd=PROJECT, check=True)
-    assert again.stdout.split("\n")[0] == "0 10 0 []"
+    assert again.stdout.split("\n")[0] == "0 20 0 []"
