@@ -14,6 +14,11 @@
     process with everything loaded (the render with its fonts and stylesheets warm),
 (g) the Letter intake leaflet against the Letter booklet of the same page count, warm
     renders in this process, alternated,
+(i) our warm render of each output against WeasyPrint alone on its final HTML (the same
+    stylesheets and PDF options: tags, forms, PDF/UA; no page checks, fixes or notes
+    pages), alternated in this process: the sum of WeasyPrint's CPU over the cores is
+    the least any build of this HTML with WeasyPrint could take, whatever our engine does,
+    and that floor over (f) the least a/f could be without changing the pages,
 (h) edit-to-PDF latency of `handouts watch`: from saving one brochure file (in a copy of
     the content folder) to its standard Letter PDF being replaced, with warm workers; the
     median of EDITS saves, after one that warms the workers' renderers.
@@ -26,6 +31,7 @@ also shows its runs, and a/f its value in each round. `scripts/bench.py watch` m
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -165,6 +171,38 @@ def leaflet_vs_booklet(outputs: list[Output]) -> dict[str, list[float]]:
     return runs
 
 
+def weasyprint_alone(saved: list[FinalHtml]) -> tuple[float, float]:
+    """CPU seconds of our warm render of every output and of WeasyPrint alone rendering
+    and writing its final HTML, alternated output by output, after a warming pass of each."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    sheets: dict[Path, CSS] = {}
+
+    def alone(final: FinalHtml) -> float:
+        start = time.process_time()
+        for sheet in final.stylesheets:
+            if sheet not in sheets:
+                sheets[sheet] = CSS(filename=str(sheet), font_config=fonts)
+        options = pdf_options(final.output.variant)
+        document = HTML(filename=str(final.html), base_url=TEMPLATES_DIR.as_uri() + "/").render(
+            stylesheets=[sheets[sheet] for sheet in final.stylesheets], font_config=fonts, **options
+        )
+        document.write_pdf(**options)
+        del document
+        gc.collect()
+        return time.process_time() - start
+
+    warm_render(saved[0].output)
+    alone(saved[0])
+    ours = weasyprint = 0.0
+    for final in saved:
+        ours += warm_render(final.output)[1]
+        weasyprint += alone(final)
+    return ours, weasyprint
+
+
 def personalise_vs_render(outputs: list[Output]) -> tuple[float, float]:
     """Median seconds of one personalised copy and of one full render of the same leaflet."""
     from handouts.leaflet_pdf import fill_text_fields
@@ -193,6 +231,12 @@ def _wait_for_line(process: subprocess.Popen[str], start: str) -> None:
     raise SystemExit(f"handouts watch ended before printing {start!r}")
 
 
+def _ctrl_c_stops_it() -> None:
+    """A command started in the background by a shell without job control inherits
+    SIGINT ignored, and Python then keeps it ignored: the watcher would never stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def edit_to_pdf(folder: Path, output: Path) -> list[float]:
     """Seconds from each save to the standard PDF being replaced, the first (warming) save
     first. `output` holds a build of the shipped content, so the watcher starts warm."""
@@ -200,8 +244,9 @@ def edit_to_pdf(folder: Path, output: Path) -> list[float]:
     shutil.copytree(CONTENT_DIR, content)
     command = [PYTHON, "generate.py", "watch", "--content", str(content), "--output", str(output)]
     process = subprocess.Popen(
-        command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+        command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=_ctrl_c_stops_it,
+    )  # fmt: skip
     latencies = []
     try:
         _wait_for_line(process, "watching ")
@@ -262,6 +307,7 @@ def main() -> None:
         warm = leaflet_vs_booklet(outputs)
         fill, render = personalise_vs_render(outputs)
         edited_render = warm_median(outputs, EDITED_OUTPUT)
+        ours_cpu, weasyprint_cpu = weasyprint_alone(saved)
         worker.stop()
         commands = naive_commands(saved, folder)
         # Longest first, as the build sends them, so neither tab waits alone at the end.
@@ -296,6 +342,7 @@ def main() -> None:
               f"{sum(final.pages for final in saved)})")  # fmt: skip
         print(f"a/f = {a / f:.2f} (per round {_runs(ratios)}; aim <= 1.0)")
     else:
+        f = None
         print(f"(f) one open Chromium:     skipped: {without_chromium}")
     print(f"(d) peak memory, cold:     {peak / 2**20:6.0f} MB")
     print(f"(e) personalised copy:     {fill * 1000:6.1f} ms  vs a full render of it {render * 1000:.0f} ms")
@@ -304,6 +351,14 @@ def main() -> None:
           f"{_ms(warm['leaflet wall'])})")  # fmt: skip
     print(f"    booklet, same pages:   {booklet_cpu * 1000:6.0f} ms CPU ({_ms(warm['booklet cpu'])}; wall "
           f"{_ms(warm['booklet wall'])})")  # fmt: skip
+    print(f"(i) warm renders, CPU:     {ours_cpu:6.2f} s ours, {weasyprint_cpu:.2f} s WeasyPrint alone "
+          f"on the same final HTML (ours/alone {ours_cpu / weasyprint_cpu:.2f})")  # fmt: skip
+    floor = weasyprint_cpu / cores
+    print(
+        f"    floor on {cores} cores:      {floor:6.2f} s   (a/floor {a / floor:.2f}"
+        + (f"; floor/f {floor / f:.2f}: the least a/f could be with these pages" if f else "")
+        + ")"
+    )
     print_edit_to_pdf(edits, edited_render)
     print(f"a/c = {a / c:.3f} (target <= 0.2); b/a = {b / a:.3f} (target <= 0.05); "
           f"render/copy = {render / fill:.0f} (target >= 50); "
