@@ -16,14 +16,16 @@
     renders in this process, alternated,
 (i) our warm render of each output against WeasyPrint alone on its final HTML (the same
     stylesheets and PDF options: tags, forms, PDF/UA; no page checks, fixes or notes
-    pages), alternated in this process: the sum of WeasyPrint's CPU over the cores is
-    the least any build of this HTML with WeasyPrint could take, whatever our engine does,
-    and that floor over (f) the least a/f could be without changing the pages,
+    pages), alternated output by output in this process, in CPU seconds,
+(j) WeasyPrint alone in one warm process per core, rendering every final HTML longest
+    first, in the rounds beside (a) and (f): the least time any build of these pages
+    with WeasyPrint could take, whatever our engine does (scripts/weasyprint_alone.py);
+    j/f is the least a/f could be without changing the pages,
 (h) edit-to-PDF latency of `handouts watch`: from saving one brochure file (in a copy of
     the content folder) to its standard Letter PDF being replaced, with warm workers; the
     median of EDITS saves, after one that warms the workers' renderers.
 The final HTML is what the build gives WeasyPrint, saved from a render in this process
-(scripts/final_html.py). Timings are the median of the rounds, each running a, f, b and
+(scripts/final_html.py). Timings are the median of the rounds, each running a, f, j, b and
 c in turn, so that a slow spell of a shared machine touches all of them; each figure
 also shows its runs, and a/f its value in each round. `scripts/bench.py watch` measures
 (h) alone. Not a test: timings vary by machine.
@@ -31,7 +33,6 @@ also shows its runs, and a/f its value in each round. `scripts/bench.py watch` m
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import signal
@@ -48,6 +49,7 @@ sys.path.insert(0, str(PROJECT))
 
 import chromium_print  # noqa: E402
 from final_html import FinalHtml, render_setup, save_final_html  # noqa: E402
+from weasyprint_alone import AlonePool, render_alone  # noqa: E402
 
 from handouts import worker  # noqa: E402
 from handouts.catalog import Output  # noqa: E402
@@ -171,36 +173,16 @@ def leaflet_vs_booklet(outputs: list[Output]) -> dict[str, list[float]]:
     return runs
 
 
-def weasyprint_alone(saved: list[FinalHtml]) -> tuple[float, float]:
+def ours_and_alone_cpu(saved: list[FinalHtml]) -> tuple[float, float]:
     """CPU seconds of our warm render of every output and of WeasyPrint alone rendering
-    and writing its final HTML, alternated output by output, after a warming pass of each."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    sheets: dict[Path, CSS] = {}
-
-    def alone(final: FinalHtml) -> float:
-        start = time.process_time()
-        for sheet in final.stylesheets:
-            if sheet not in sheets:
-                sheets[sheet] = CSS(filename=str(sheet), font_config=fonts)
-        options = pdf_options(final.output.variant)
-        document = HTML(filename=str(final.html), base_url=TEMPLATES_DIR.as_uri() + "/").render(
-            stylesheets=[sheets[sheet] for sheet in final.stylesheets], font_config=fonts, **options
-        )
-        document.write_pdf(**options)
-        del document
-        gc.collect()
-        return time.process_time() - start
-
+    its final HTML, alternated output by output, after a warming pass of each."""
     warm_render(saved[0].output)
-    alone(saved[0])
-    ours = weasyprint = 0.0
+    render_alone(saved[0])
+    ours = alone = 0.0
     for final in saved:
         ours += warm_render(final.output)[1]
-        weasyprint += alone(final)
-    return ours, weasyprint
+        alone += render_alone(final)
+    return ours, alone
 
 
 def personalise_vs_render(outputs: list[Output]) -> tuple[float, float]:
@@ -297,7 +279,7 @@ def watch_only() -> None:
 
 def main() -> None:
     cores = os.cpu_count() or 1
-    cold, rebuild, naive, chromium = [], [], [], []
+    cold, rebuild, naive, chromium, alone = [], [], [], [], []
     without_chromium = chromium_print.missing()
     with tempfile.TemporaryDirectory(prefix="handouts-bench-") as temp:
         folder = Path(temp)
@@ -307,11 +289,12 @@ def main() -> None:
         warm = leaflet_vs_booklet(outputs)
         fill, render = personalise_vs_render(outputs)
         edited_render = warm_median(outputs, EDITED_OUTPUT)
-        ours_cpu, weasyprint_cpu = weasyprint_alone(saved)
+        ours_cpu, alone_cpu = ours_and_alone_cpu(saved)
         worker.stop()
         commands = naive_commands(saved, folder)
         # Longest first, as the build sends them, so neither tab waits alone at the end.
         pages = [final.standalone for final in sorted(saved, key=lambda final: -final.pages)]
+        alone_pool = AlonePool(saved, cores)  # forked before Chromium's driver starts threads
         browser = None if without_chromium else chromium_print.OpenChromium()
         chromium_pages: list[int] = []
         build = [PYTHON, "generate.py", "--output", str(folder / "out")]
@@ -321,9 +304,11 @@ def main() -> None:
                 if browser is not None:
                     seconds, chromium_pages = browser.print_all(pages, TABS)
                     chromium.append(seconds)
+                alone.append(alone_pool.seconds())
                 rebuild.append(timed(build)[0])
                 naive.append(run_naive(commands))
         finally:
+            alone_pool.close()
             if browser is not None:
                 browser.close()
         # Memory is sampled in a run of its own: the sampler's own work would slow (a).
@@ -351,14 +336,12 @@ def main() -> None:
           f"{_ms(warm['leaflet wall'])})")  # fmt: skip
     print(f"    booklet, same pages:   {booklet_cpu * 1000:6.0f} ms CPU ({_ms(warm['booklet cpu'])}; wall "
           f"{_ms(warm['booklet wall'])})")  # fmt: skip
-    print(f"(i) warm renders, CPU:     {ours_cpu:6.2f} s ours, {weasyprint_cpu:.2f} s WeasyPrint alone "
-          f"on the same final HTML (ours/alone {ours_cpu / weasyprint_cpu:.2f})")  # fmt: skip
-    floor = weasyprint_cpu / cores
-    print(
-        f"    floor on {cores} cores:      {floor:6.2f} s   (a/floor {a / floor:.2f}"
-        + (f"; floor/f {floor / f:.2f}: the least a/f could be with these pages" if f else "")
-        + ")"
-    )
+    j = statistics.median(alone)
+    print(f"(i) warm renders, CPU:     {ours_cpu:6.2f} s ours, {alone_cpu:.2f} s WeasyPrint alone on the "
+          f"same final HTML, alternated (ours/alone {ours_cpu / alone_cpu:.2f})")  # fmt: skip
+    print(f"(j) WeasyPrint alone:      {j:6.2f} s   ({_runs(alone)}; {cores} warm processes, the same "
+          f"final HTML and options; a/j {a / j:.2f}"
+          + (f"; j/f {j / f:.2f}, the least a/f could be with these pages)" if f else ")"))  # fmt: skip
     print_edit_to_pdf(edits, edited_render)
     print(f"a/c = {a / c:.3f} (target <= 0.2); b/a = {b / a:.3f} (target <= 0.05); "
           f"render/copy = {render / fill:.0f} (target >= 50); "
