@@ -51,11 +51,17 @@ def test_a_changed_pixel_field_and_tag_are_each_named(builds: tuple[Path, Path])
         (kids[0] if isinstance(kids, pikepdf.Array) else kids).S = pikepdf.Name("/Part")
         pdf.save(after / "form.pdf")
     problems = _compare_pages().compare(before / "form.pdf", after / "form.pdf")
-    assert [problem.split(":")[0] for problem in problems] == ["pixels differ at 150 dpi on page(s) 1", "form fields", "tag tree"]
+    assert [problem.split(":")[0] for problem in problems] == [
+        "pixels differ at 150 dpi on page(s) 1",
+        "form fields",
+        "tag tree",
+    ]
     assert "'Full name'" in problems[1] and "'Your name'" in problems[1]
 
 
-def test_a_file_only_one_build_has_is_a_difference(builds: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_only_one_build_has_is_a_difference(
+    builds: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     before, after = builds
     shutil.copy(before / "form.pdf", after / "form.pdf")
     shutil.copy(before / "form.pdf", after / "extra.pdf")

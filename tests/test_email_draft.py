@@ -25,7 +25,9 @@ from tests.support import BROCHURE_YAML, CLINIC_YAML, write
 ADDRESS = "patient@example.org"
 ALPHA_PURPOSE = "This handout explains test therapy. It is for adults who are thinking about it."
 BETA_PURPOSE = "This handout explains beta therapy. It is for adults who are thinking about it."
-CRISIS = "If you are in crisis: Call or text 988 (988 Suicide and Crisis Lifeline). In an emergency, call 911."
+CRISIS = (
+    "If you are in crisis: Call or text 988 (988 Suicide and Crisis Lifeline). In an emergency, call 911."
+)
 
 
 @pytest.fixture(scope="module")

@@ -536,7 +536,9 @@ def test_when_done_says_the_form_may_wait_and_where_help_is_sooner(shipped_build
     done = text[text.index("When you are done") :]
     assert 'unless you said yes to regular email under "How may we leave you messages?"' in done
     assert "page 1" not in done
-    sooner = f"We may not read this form for a few days. If you need help sooner, call us at {clinic['phone']}."
+    sooner = (
+        f"We may not read this form for a few days. If you need help sooner, call us at {clinic['phone']}."
+    )
     assert sooner in done
     # The crisis box comes right after, with the lines as they are reached.
     line = clinic["crisis"]["lines"][0]
