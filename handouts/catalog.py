@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from handouts.diagnostics import Diagnostic
+from handouts.language_tags import ENGLISH, language_of
 
 if TYPE_CHECKING:  # not imported at run time, so the command line starts without the models
     from handouts.models.common import DocumentBase
@@ -27,7 +28,6 @@ LAYOUT_VARIANTS: dict[str, tuple[str, ...]] = {
 print-shop: 3 mm bleed and crop marks for a commercial printer."""
 
 KIND_LABELS = {"brochure": "Brochure", "intake": "Intake-Form"}
-ENGLISH = "en"
 STANDARD = "standard"
 
 
@@ -52,7 +52,7 @@ class Output:
     def language_label(self) -> str | None:
         """`es` for an edition in Spanish; None in English, whose names carry no language."""
         language = self.document.language.lower()
-        return None if language.split("-")[0] == ENGLISH else language
+        return None if language_of(language) == ENGLISH else language
 
     @property
     def id(self) -> str:

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TypeVar
 
-V = TypeVar("V")
+from handouts.language_tags import ENGLISH, language_of
 
-ENGLISH = "en"
+V = TypeVar("V")
 
 
 def candidates(instrument: str, language: str) -> list[str]:
     """File stems that may hold `instrument` in `language`, most specific first."""
-    primary = language.split("-")[0]
+    primary = language_of(language)
     if primary == ENGLISH:
         return [instrument]
     return list(dict.fromkeys([f"{instrument}.{language}", f"{instrument}.{primary}"]))

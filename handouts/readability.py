@@ -24,6 +24,7 @@ from typing import Any
 from textstat.backend import metrics
 
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
+from handouts.language_tags import ENGLISH, language_of
 from handouts.models import ReadabilityLimits
 from handouts.models.common import DocumentBase
 from handouts.pronunciations import use_in_textstat
@@ -79,8 +80,8 @@ class Formula:
 
 
 def formula_for(language: str, limits: ReadabilityLimits) -> Formula | None:
-    root = language.split("-")[0]
-    if root == "en":
+    root = language_of(language)
+    if root == ENGLISH:
         return Formula("SMOG grade", "en_US", limits.smog_document, limits.smog_section, True)
     if root == "es":
         return Formula(

@@ -15,8 +15,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from handouts.diagnostics import Diagnostic, FieldPath
+from handouts.language_tags import language_of
 from handouts.models import UiStrings
-from handouts.models.locale import language_of
 from handouts.reader import SourceFile, display_path, read_yaml
 from handouts.validate import diagnostics_from
 

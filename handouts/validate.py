@@ -18,7 +18,8 @@ from handouts.catalog import PAPERS, Paper
 from handouts.content_rules import document_rules
 from handouts.diagnostics import Diagnostic, FieldPath, format_field_path
 from handouts.glyphs import undrawable
-from handouts.instrument_versions import ENGLISH, InLanguage, candidates
+from handouts.instrument_versions import InLanguage, candidates
+from handouts.language_tags import ENGLISH, language_of
 from handouts.models import Brochure, Clinic, UiStrings
 from handouts.models.clinic import CrisisNumber, Email, EmergencyNumber, HexColour, Phone
 from handouts.models.common import (
@@ -33,7 +34,7 @@ from handouts.models.common import (
 )
 from handouts.models.instrument import Instrument
 from handouts.models.intake import ColumnName, FieldName, FormField, Intake, QuestionnaireInput
-from handouts.models.locale import LocaleTag, document_locale, language_of
+from handouts.models.locale import LocaleTag, document_locale
 from handouts.models.sections import SectionName
 from handouts.parity import check_translations
 from handouts.reader import ContentTree, SourceFile, display_path, read_yaml
@@ -370,7 +371,7 @@ def _locale_problems(
     problems = []
     if tables.table(locale) is None:
         languages = tables.languages()
-        if document.language.split("-")[0] not in languages:
+        if language_of(document.language) not in languages:
             message = f"no string table for '{document.language}' (have: {', '.join(languages)})"
         else:
             message = f"the string table for '{locale}' has problems (reported at its file)"

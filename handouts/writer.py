@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from handouts.language_tags import ENGLISH, language_of
+
 MANIFEST = "manifest.json"
 PARTIAL_PREFIX = ".partial-"
 
@@ -81,7 +83,7 @@ def manifest_order(entry: ManifestEntry) -> tuple[str, ...]:
         entry.topic,
         entry.kind,
         entry.edition_of,
-        "" if entry.language.split("-")[0] == "en" else entry.language,
+        "" if language_of(entry.language) == ENGLISH else entry.language,
         entry.id,
     )
 

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from handouts.catalog import Paper
 from handouts.diagnostics import FieldPath
+from handouts.language_tags import language_of
 from handouts.models.common import (
     MAX_LIST_ITEMS,
     HttpsUrl,
@@ -18,7 +19,7 @@ from handouts.models.common import (
     StrictModel,
     Text,
 )
-from handouts.models.locale import LocaleTag, country_of, default_papers, language_of
+from handouts.models.locale import LocaleTag, country_of, default_papers
 
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$", to_lower=True)]
 """A colour as #rrggbb. Only this form reaches a stylesheet, so no text can."""

@@ -16,8 +16,9 @@ from pydantic import (
     model_validator,
 )
 
+from handouts.language_tags import language_of
 from handouts.models.characters import character_problem
-from handouts.models.locale import LocaleTag, language_of
+from handouts.models.locale import LocaleTag
 
 # Lists longer than this are hard to take in (CDC Clear Communication Index).
 MAX_LIST_ITEMS = 7

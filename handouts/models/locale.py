@@ -20,11 +20,6 @@ LETTER_COUNTRIES = frozenset({"US", "CA", "MX"})
 """Where offices print on US Letter; everywhere else A4."""
 
 
-def language_of(tag: str) -> str:
-    """`en-GB` -> `en`; a bare language stays itself."""
-    return tag.split("-")[0]
-
-
 def country_of(locale: str) -> str:
     """`en-GB` -> `GB`."""
     return locale.split("-")[1]
