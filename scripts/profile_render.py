@@ -31,7 +31,6 @@ import io
 import pstats
 import sys
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,11 +40,10 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from final_html import render_setup  # noqa: E402
+
 from handouts import worker  # noqa: E402
-from handouts.build import BuildSettings  # noqa: E402
-from handouts.catalog import Output, plan  # noqa: E402
-from handouts.paths import CONTENT_DIR, STYLES_DIR, TEMPLATES_DIR  # noqa: E402
-from handouts.pipeline import load_content  # noqa: E402
+from handouts.catalog import Output  # noqa: E402
 
 OTHER = "other (ours, outside WeasyPrint)"
 PAGE = "pages and sections (no block kind)"
@@ -246,20 +244,13 @@ def instrument() -> None:
 
 
 def outputs_to_profile(selection: list[str]) -> tuple[worker.RenderSetup, list[Output]]:
-    content, problems = load_content(BuildSettings(content=CONTENT_DIR, output=PROJECT / "output"))
-    if problems or content.clinic is None:
-        raise SystemExit("content has problems: run the build to see them")
-    outputs = plan(content.documents, content.papers)
+    setup, outputs = render_setup(PROJECT / "output")
     if selection:
         chosen = [o for o in outputs if o.id in selection or o.document.id in selection]
         unknown = [name for name in selection if not any(name in (o.id, o.document.id) for o in chosen)]
         if unknown:
             raise SystemExit(f"unknown document or output id: {', '.join(unknown)}")
         outputs = chosen
-    setup = worker.RenderSetup(
-        TEMPLATES_DIR, STYLES_DIR, CONTENT_DIR, content.clinic, content.strings, content.instruments,
-        build_id=uuid.uuid4().hex,
-    )  # fmt: skip
     return setup, outputs
 
 
