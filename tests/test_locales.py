@@ -297,25 +297,23 @@ def test_a_topic_chooses_its_own_trifold_panels(capsys, content: Path, tmp_path:
     inside = page_texts(output / "Alpha-Brochure-Trifold-A4.pdf")[1]
     assert "What are the goals?" in inside
     line = text.count("\n") + 2
-    alpha.write_text(text + "trifold:\n  insde-right: [references]\n")
-    code, _, err = run(capsys, "--content", str(content), "--output", str(output))
-    assert code == 1
-    assert err.splitlines()[0] == (
+
+    def first_problem(trifold: str) -> str:
+        alpha.write_text(text + trifold)
+        code, _, err = run(capsys, "--content", str(content), "--output", str(output))
+        assert code == 1
+        return err.splitlines()[0]
+
+    assert first_problem("trifold:\n  insde-right: [references]\n") == (
         f"{display_path(alpha)}:{line}: trifold.insde-right: the tri-fold has no panel 'insde-right'; panels: "
         "front-cover, fold-in, back-cover, inside-left, inside-middle, inside-right"
     )
-    alpha.write_text(text + "trifold:\n  inside-left: [summary]\n")
-    code, _, err = run(capsys, "--content", str(content), "--output", str(output))
-    assert code == 1
-    assert err.splitlines()[0] == (
+    assert first_problem("trifold:\n  inside-left: [summary]\n") == (
         f"{display_path(alpha)}:{line - 1}: trifold: the panel map must place what_it_is, about or review_facts "
         "(the panels this file does not choose keep the defaults)"
     )
-    alpha.write_text(text + "trifold:\n  inside-left: [{role: goals, entriez: 1}]\n")
-    code, _, err = run(capsys, "--content", str(content), "--output", str(output))
-    assert code == 1
-    assert (
-        f"{display_path(alpha)}:{line}: trifold.inside-left[0].entriez: unknown field" in err.splitlines()[0]
+    assert f"{display_path(alpha)}:{line}: trifold.inside-left[0].entriez: unknown field" in first_problem(
+        "trifold:\n  inside-left: [{role: goals, entriez: 1}]\n"
     )
 
 
